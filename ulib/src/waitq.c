@@ -1,0 +1,69 @@
+/* waitq.c — FIFO wait queues over the park/unpark seam (see waitq.h). */
+#include <errno.h>
+
+#include "spin.h"
+#include "waitq.h"
+
+static void waitq_append(struct tmm_waitq *q, struct tmm_waiter *w)
+{
+	w->next = 0;
+	w->prev = q->tail;
+	if (q->tail)
+		((struct tmm_waiter *)q->tail)->next = w;
+	else
+		q->head = w;
+	q->tail = w;
+}
+
+static void waitq_remove(struct tmm_waitq *q, struct tmm_waiter *w)
+{
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		q->head = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		q->tail = w->prev;
+	w->next = w->prev = 0;
+}
+
+int tmm_waitq_wait(struct tmm_waitq *q, struct tmm_waiter *w, uint64_t deadline)
+{
+	w->thread = tmm_current();
+	w->popped = 0;
+	waitq_append(q, w);
+	if (tmm_park(&q->lock, deadline) == 0)
+		return 0;
+
+	/* Timed out: leave the queue, unless a waker popped us meanwhile. */
+	tmm_spin_lock(&q->lock);
+	if (!w->popped) {
+		waitq_remove(q, w);
+		tmm_spin_unlock(&q->lock);
+		return ETIMEDOUT;
+	}
+	tmm_spin_unlock(&q->lock);
+	/* Served: its unpark is on the way; consume it so no permit lingers. */
+	tmm_park(0, 0);
+	return 0;
+}
+
+struct tmm_waiter *tmm_waitq_pop(struct tmm_waitq *q)
+{
+	struct tmm_waiter *w = q->head;
+
+	if (w) {
+		waitq_remove(q, w);
+		w->popped = 1;
+	}
+	return w;
+}
+
+void tmm_waiter_wake(struct tmm_waiter *w)
+{
+	/* Read before unparking: once unparked, w may vanish with its stack. */
+	struct tmm_thread *thread = w->thread;
+
+	tmm_unpark(thread);
+}
