@@ -12,3 +12,6 @@ tools: $(O)/bin/tmmstat
 $(O)/bin/tmmstat: $(TMMSTAT_SRCS) $(TMMSTAT_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -Itools/tmmstat $(LIBNL_CFLAGS) $(CFLAGS) -o $@ $(TMMSTAT_SRCS) $(LIBNL_LIBS)
+
+# Each tool with more than a binary brings its own fragment (bench, examples…).
+include $(sort $(wildcard tools/*/*.mk))
