@@ -7,7 +7,11 @@
 #   selftests/ulib/*.c   host tests of libtmm: run under every model, plain
 #                        and under ASan+UBSan (selftests/run-host)
 #   selftests/kmod/*.c   tests of tmm.ko, run in the test VM (selftests/run-vm)
-#   selftests/vm/*       scripts copied into the VM beside them
+#   selftests/tmmstat/test_*.c   tests of tmmstat, run in the test VM too
+#   selftests/tmmstat/workload_*.c, selftests/kmod/workload_*.c
+#                        programs the VM tests run (linked with libtmm.a);
+#                        in the guest they are in /tmm/bin, on the PATH
+#   selftests/vm/*       scripts copied into the VM beside the tests
 
 KSFT_TARBALL ?= /usr/src/linux-source-6.1.tar.xz
 KSFT_DIR     := $(O)/kselftest
@@ -35,13 +39,16 @@ SELFTEST_CFLAGS = $(BASE_CFLAGS) -I$(KSFT_DIR) -Iselftests $(CFLAGS) -Wno-unused
 ULIB_TEST_SRCS := $(wildcard selftests/ulib/*.c)
 ULIB_TESTS     := $(patsubst selftests/ulib/%.c,$(O)/selftests/ulib/%,$(ULIB_TEST_SRCS))
 ULIB_SAN_TESTS := $(patsubst selftests/ulib/%.c,$(O)/selftests/ulib-san/%,$(ULIB_TEST_SRCS))
-VM_TEST_SRCS   := $(wildcard selftests/kmod/*.c)
-VM_TESTS       := $(patsubst selftests/kmod/%.c,$(O)/selftests/vm/%,$(VM_TEST_SRCS))
+VM_WORKLOAD_SRCS := $(wildcard selftests/kmod/workload_*.c selftests/tmmstat/workload_*.c)
+VM_TEST_SRCS   := $(filter-out $(VM_WORKLOAD_SRCS),$(wildcard selftests/kmod/*.c)) \
+		  $(wildcard selftests/tmmstat/test_*.c)
+VM_TESTS       := $(addprefix $(O)/selftests/vm/,$(basename $(notdir $(VM_TEST_SRCS))))
+VM_WORKLOADS   := $(addprefix $(O)/selftests/vm-bin/,$(basename $(notdir $(VM_WORKLOAD_SRCS))))
 VM_SCRIPTS     := $(patsubst selftests/vm/%,$(O)/selftests/vm/%,$(wildcard selftests/vm/*))
 SELFTEST_HDRS  := $(wildcard selftests/*.h) $(KSFT_HDRS)
 
 .PHONY: selftests
-selftests: $(ULIB_TESTS) $(ULIB_SAN_TESTS) $(VM_TESTS) $(VM_SCRIPTS)
+selftests: $(ULIB_TESTS) $(ULIB_SAN_TESTS) $(VM_TESTS) $(VM_SCRIPTS) $(VM_WORKLOADS)
 
 $(O)/selftests/ulib/%: selftests/ulib/%.c $(SELFTEST_HDRS) $(O)/lib/libtmm.a
 	@mkdir -p $(dir $@)
@@ -51,9 +58,24 @@ $(O)/selftests/ulib-san/%: selftests/ulib/%.c $(SELFTEST_HDRS) $(O)/lib/libtmm-s
 	@mkdir -p $(dir $@)
 	$(CC) $(SELFTEST_CFLAGS) $(SAN_FLAGS) -o $@ $< $(O)/lib/libtmm-san.a $(LDLIBS_PTHREAD)
 
-$(O)/selftests/vm/%: selftests/kmod/%.c $(SELFTEST_HDRS) kmod/include/uapi/linux/tmm.h
+VM_TEST_LIBS = $(LIBNL_LIBS) $(O)/lib/libtmm.a $(LDLIBS_PTHREAD)
+VM_TEST_DEPS = $(SELFTEST_HDRS) kmod/include/uapi/linux/tmm.h $(O)/lib/libtmm.a
+
+$(O)/selftests/vm/%: selftests/kmod/%.c $(VM_TEST_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SELFTEST_CFLAGS) $(LIBNL_CFLAGS) -o $@ $< $(LIBNL_LIBS) $(LDLIBS_PTHREAD)
+	$(CC) $(SELFTEST_CFLAGS) $(LIBNL_CFLAGS) -o $@ $< $(VM_TEST_LIBS)
+
+$(O)/selftests/vm/%: selftests/tmmstat/%.c $(VM_TEST_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) $(LIBNL_CFLAGS) -o $@ $< $(VM_TEST_LIBS)
+
+$(O)/selftests/vm-bin/%: selftests/kmod/%.c $(VM_TEST_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) $(LIBNL_CFLAGS) -o $@ $< $(VM_TEST_LIBS)
+
+$(O)/selftests/vm-bin/%: selftests/tmmstat/%.c $(VM_TEST_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SELFTEST_CFLAGS) $(LIBNL_CFLAGS) -o $@ $< $(VM_TEST_LIBS)
 
 $(O)/selftests/vm/%: selftests/vm/%
 	@mkdir -p $(dir $@)
