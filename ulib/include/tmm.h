@@ -88,7 +88,9 @@ int tmm_enumerate(int (*fn)(tmm_thread_t *thread, void *arg), void *arg);
 /* ---- Synchronisation types ------------------------------------------------------
  *
  * Complete types, usable as globals and locals.  Their fields are private to
- * libtmm: use the functions below.
+ * libtmm: use the functions below.  Each object carries a magic word set by
+ * its init call (or initializer) and cleared by destroy, so that calls on an
+ * uninitialised or destroyed object fail with EINVAL instead of crashing.
  */
 
 struct tmm_spin {
@@ -101,45 +103,63 @@ struct tmm_waitq {
 	void *tail;
 };
 
+/* Private: the magic words of live objects. */
+#define TMM_MAGIC_MUTEX 0x6d757478u   /* "mutx" */
+#define TMM_MAGIC_COND 0x636f6e64u    /* "cond" */
+#define TMM_MAGIC_SEM 0x73656d61u     /* "sema" */
+#define TMM_MAGIC_EVENT 0x6576656eu   /* "even" */
+#define TMM_MAGIC_BARRIER 0x62617272u /* "barr" */
+#define TMM_MAGIC_RWLOCK 0x72776c6bu  /* "rwlk" */
+
 typedef struct tmm_mutex {
-	struct tmm_waitq waiters;
+	unsigned int magic;
+	unsigned int state;       /* locked / contended / hand-off bits */
+	struct tmm_waitq waiters; /* threads parked in lock */
 	tmm_thread_t *owner;
-	unsigned int depth; /* recursive locks held */
+	unsigned int depth; /* extra recursive holds */
 	int flags;
 } tmm_mutex_t;
 
 typedef struct tmm_cond {
+	unsigned int magic;
 	struct tmm_waitq waiters;
 } tmm_cond_t;
 
 typedef struct tmm_sem {
+	unsigned int magic;
 	struct tmm_waitq waiters;
 	unsigned int value;
-	unsigned int max;
+	unsigned int max; /* 0: unbounded */
 } tmm_sem_t;
 
 typedef struct tmm_event {
+	unsigned int magic;
 	struct tmm_waitq waiters;
 	int set;
 } tmm_event_t;
 
 typedef struct tmm_barrier {
+	unsigned int magic;
 	struct tmm_waitq waiters;
 	unsigned int count;
 	unsigned int arrived;
-	unsigned long generation;
 } tmm_barrier_t;
 
+struct tmm_rwlock_reader;
+
 typedef struct tmm_rwlock {
-	struct tmm_waitq readers;
-	struct tmm_waitq writers;
-	unsigned int active_readers;
+	unsigned int magic;
+	struct tmm_waitq waiters; /* readers and writers, one FIFO */
 	tmm_thread_t *writer;
+	struct tmm_rwlock_reader *readers; /* who holds it for reading (heap) */
+	unsigned int nreaders;             /* entries in use */
+	unsigned int reserved;             /* entries promised to holders and queued readers */
+	unsigned int capacity;
 } tmm_rwlock_t;
 
 #define TMM_MUTEX_RECURSIVE 1
-#define TMM_MUTEX_INITIALIZER {{{0}, 0, 0}, 0, 0, 0}
-#define TMM_COND_INITIALIZER {{{0}, 0, 0}}
+#define TMM_MUTEX_INITIALIZER {.magic = TMM_MAGIC_MUTEX}
+#define TMM_COND_INITIALIZER {.magic = TMM_MAGIC_COND}
 #define TMM_BARRIER_SERIAL_THREAD (-1)
 
 /* ---- Mutex ---------------------------------------------------------------------- */
