@@ -1,0 +1,59 @@
+/*
+ * switch.S — the x86-64 context switch: registers only, no kernel entry.
+ *
+ * void tmm_ctx_switch(void **save_sp, void *new_sp)
+ *
+ * Pushes what the System V ABI says a callee must preserve (rbx, rbp,
+ * r12-r15, the MXCSR control bits and the x87 control word) on the current
+ * stack, stores the stack pointer in *save_sp, loads new_sp and pops the same
+ * frame from there.  Caller-saved registers need no saving: to the compiler
+ * this is an ordinary call.  A fresh context is a frame built by
+ * tmm_arch_ctx_prepare() (context.h) whose return address is
+ * tmm_ctx_trampoline.
+ */
+	.text
+
+	.globl	tmm_ctx_switch
+	.hidden	tmm_ctx_switch
+	.type	tmm_ctx_switch, @function
+	.p2align 4
+tmm_ctx_switch:
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$8, %rsp
+	stmxcsr	(%rsp)
+	fnstcw	4(%rsp)
+	movq	%rsp, (%rdi)
+
+	movq	%rsi, %rsp
+	ldmxcsr	(%rsp)
+	fldcw	4(%rsp)
+	addq	$8, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+	.size	tmm_ctx_switch, .-tmm_ctx_switch
+
+/*
+ * First return of a fresh context lands here: r12 holds the entry function,
+ * rbx its argument.  The entry never returns; ud2 traps if it does.
+ */
+	.globl	tmm_ctx_trampoline
+	.hidden	tmm_ctx_trampoline
+	.type	tmm_ctx_trampoline, @function
+	.p2align 4
+tmm_ctx_trampoline:
+	movq	%rbx, %rdi
+	callq	*%r12
+	ud2
+	.size	tmm_ctx_trampoline, .-tmm_ctx_trampoline
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,39 @@
+/* futex.h — the two futex calls tmm sleeps and wakes kernel threads with. */
+#ifndef TMM_FUTEX_H
+#define TMM_FUTEX_H
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Sleeps while *word == expected, until woken or the absolute CLOCK_MONOTONIC
+ * @deadline_ns (0: none).  Returns 0, or ETIMEDOUT once the deadline passed;
+ * spurious returns are possible, callers re-check their condition.
+ */
+static inline int tmm_futex_wait(int *word, int expected, uint64_t deadline_ns)
+{
+	struct timespec ts, *tsp = 0;
+
+	if (deadline_ns) {
+		ts.tv_sec = (time_t)(deadline_ns / 1000000000u);
+		ts.tv_nsec = (long)(deadline_ns % 1000000000u);
+		tsp = &ts;
+	}
+	if (syscall(SYS_futex, word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected, tsp, 0,
+		    FUTEX_BITSET_MATCH_ANY) == -1 &&
+	    errno == ETIMEDOUT)
+		return ETIMEDOUT;
+	return 0;
+}
+
+static inline void tmm_futex_wake(int *word, int count)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, count, 0, 0, 0);
+}
+
+#endif /* TMM_FUTEX_H */

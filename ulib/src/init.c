@@ -1,0 +1,197 @@
+/*
+ * init.c — tmm_init and tmm_fini: choosing a model, making the caller the
+ * thread "main", and tearing everything down again (init/fini may cycle).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime.h"
+#include "stack.h"
+#include "timer.h"
+#include "waitq.h"
+
+struct tmm_runtime tmm_rt;
+static void *main_altstack;
+
+static int model_from_env(enum tmm_model *model)
+{
+	const char *env = getenv("TMM_MODEL");
+
+	*model = TMM_MN;
+	if (!env || !*env)
+		return 0;
+	if (!strcmp(env, "m:1"))
+		*model = TMM_M1;
+	else if (!strcmp(env, "1:1"))
+		*model = TMM_1TO1;
+	else if (!strcmp(env, "m:n"))
+		*model = TMM_MN;
+	else {
+		fprintf(stderr, "tmm: TMM_MODEL=\"%s\" names no model (use m:1, 1:1 or m:n)\n",
+			env);
+		return EINVAL;
+	}
+	return 0;
+}
+
+static int kthreads_from_env(unsigned int *kthreads)
+{
+	const char *env = getenv("TMM_KTHREADS");
+	unsigned long n;
+	char *end;
+	long cpus;
+
+	if (env && *env) {
+		errno = 0;
+		n = strtoul(env, &end, 10);
+		if (errno || *end || env[0] == '-' || env[0] == '+' || n == 0 ||
+		    n > TMM_KTHREADS_MAX) {
+			fprintf(stderr, "tmm: TMM_KTHREADS=\"%s\" is not a count from 1 to %u\n",
+				env, TMM_KTHREADS_MAX);
+			return EINVAL;
+		}
+		*kthreads = (unsigned int)n;
+		return 0;
+	}
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	*kthreads = cpus < 1			    ? 1
+		    : cpus > (long)TMM_KTHREADS_MAX ? TMM_KTHREADS_MAX
+						    : (unsigned)cpus;
+	return 0;
+}
+
+/* Fills tmm_rt's model, kthreads and stack_size from @cfg and the environment. */
+static int read_config(const struct tmm_config *cfg)
+{
+	struct tmm_config c = {0};
+	unsigned int env_kthreads;
+	enum tmm_model env_model;
+	int err;
+
+	if (cfg)
+		c = *cfg;
+	/* Always checked: a bad variable is an error even when cfg overrides it. */
+	err = model_from_env(&env_model);
+	if (!err)
+		err = kthreads_from_env(&env_kthreads);
+	if (err)
+		return err;
+	if (c.model != TMM_MODEL_DEFAULT && !tmm_model_name(c.model)) {
+		fprintf(stderr, "tmm: model %d is not a model\n", (int)c.model);
+		return EINVAL;
+	}
+	if (c.kthreads > TMM_KTHREADS_MAX ||
+	    (c.stack_size && (c.stack_size < TMM_STACK_MIN || c.stack_size > TMM_STACK_MAX))) {
+		fprintf(stderr, "tmm: bad configuration (kthreads 1..%u, stack %u bytes..1 GiB)\n",
+			TMM_KTHREADS_MAX, TMM_STACK_MIN);
+		return EINVAL;
+	}
+	tmm_rt.model = c.model != TMM_MODEL_DEFAULT ? c.model : env_model;
+	tmm_rt.kthreads = c.kthreads ? c.kthreads : env_kthreads;
+	tmm_rt.stack_size = c.stack_size ? c.stack_size : TMM_STACK_DEFAULT;
+	return 0;
+}
+
+static const struct tmm_sched *sched_for(enum tmm_model model)
+{
+	switch (model) {
+	case TMM_M1:
+		return &tmm_sched_m1;
+	case TMM_1TO1:
+		return &tmm_sched_1to1;
+	default:
+		return &tmm_sched_mn;
+	}
+}
+
+static int make_main(void)
+{
+	struct tmm_attr attr = {.name = "main"};
+	struct tmm_thread *t = tmm_thread_alloc(&attr);
+
+	if (!t)
+		return ENOMEM;
+	t->is_main = 1;
+	t->refs = 1;
+	t->pthread = pthread_self();
+	tmm_rt.main = t;
+	tmm_thread_register(t);
+	tmm_set_current(t);
+	return 0;
+}
+
+TMM_API int tmm_init(const struct tmm_config *cfg)
+{
+	int err;
+
+	if (tmm_rt.started)
+		return EBUSY;
+	memset(&tmm_rt, 0, sizeof(tmm_rt));
+	err = read_config(cfg);
+	if (err)
+		return err;
+	tmm_rt.sched = sched_for(tmm_rt.model);
+	tmm_rt.main_tid = tmm_gettid();
+	err = make_main();
+	if (err)
+		return err;
+	err = tmm_overflow_init();
+	if (!err) {
+		main_altstack = tmm_altstack_install();
+		err = tmm_rt.sched->start();
+	}
+	if (err) {
+		tmm_set_current(0);
+		tmm_threads_fini(0);
+		tmm_overflow_fini();
+		return err;
+	}
+	tmm_rt.started = 1;
+	return 0;
+}
+
+/* In main: parks until every non-daemon thread has terminated. */
+static void wait_for_others(void)
+{
+	tmm_spin_lock(&tmm_rt.reg.lock);
+	while (tmm_rt.others_waited) {
+		struct tmm_waiter w = {0};
+
+		tmm_waitq_wait(&tmm_rt.reg, &w, 0);
+		tmm_spin_lock(&tmm_rt.reg.lock);
+	}
+	tmm_spin_unlock(&tmm_rt.reg.lock);
+}
+
+TMM_API int tmm_fini(void)
+{
+	struct tmm_thread *self = tmm_current();
+	int keep;
+
+	if (!tmm_rt.started)
+		return EINVAL;
+	if (self != tmm_rt.main)
+		return EPERM;
+	wait_for_others();
+	tmm_tls_run_destructors(self);
+	tmm_rt.sched->stop();
+	/* 1:1 daemons keep running; so may a worker stuck under a daemon thread. */
+	keep = tmm_rt.model == TMM_1TO1 || tmm_us_abandoned();
+	tmm_rt.started = 0;
+	tmm_threads_fini(keep);
+	if (!keep)
+		tmm_stacks_fini();
+	tmm_altstack_remove(main_altstack);
+	main_altstack = 0;
+	tmm_overflow_fini();
+	tmm_set_current(0);
+	return 0;
+}
+
+TMM_API enum tmm_model tmm_current_model(void)
+{
+	return tmm_rt.started ? tmm_rt.model : TMM_MODEL_DEFAULT;
+}

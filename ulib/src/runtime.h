@@ -1,0 +1,172 @@
+/*
+ * runtime.h — what the parts of libtmm share: the thread record, the
+ * runtime's global state and the interface every scheduler implements.
+ *
+ * A scheduler (sched_m1.c, sched_1to1.c, sched_mn.c; the first and last on
+ * the engine in sched_user.c) only decides where and when threads run.
+ * Everything a thread is (name, state, join, thread-local data, accounting)
+ * lives in thread.c and park.c, the same for every model.
+ */
+#ifndef TMM_RUNTIME_H
+#define TMM_RUNTIME_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "context.h"
+#include "park.h"
+#include "tmm.h"
+
+#define TMM_API __attribute__((visibility("default")))
+
+#define TMM_NAME_MAX 32
+#define TMM_STACK_MIN (16u * 1024)
+#define TMM_STACK_DEFAULT (64u * 1024)
+#define TMM_STACK_MAX (1024u * 1024 * 1024)
+#define TMM_KTHREADS_MAX 1024u
+
+/* Why a thread is parked: a park consumes permits, a sleep ignores them. */
+enum tmm_wait { TMM_WAIT_NONE, TMM_WAIT_PARK, TMM_WAIT_SLEEP };
+
+/* What a user-level thread asks its scheduler for when it switches away. */
+enum tmm_request { TMM_REQ_NONE, TMM_REQ_YIELD, TMM_REQ_PARK, TMM_REQ_EXIT, TMM_REQ_HOME };
+
+struct tmm_stack;
+struct tmm_tls;
+struct tmm_worker;
+
+struct tmm_thread {
+	/* identity and life cycle */
+	unsigned long id;
+	char name[TMM_NAME_MAX];
+	int state; /* enum tmm_state, atomic */
+	int daemon;
+	int is_main;
+	void *(*fn)(void *);
+	void *arg;
+	void *retval;
+
+	/* join: joiners.lock guards detached, joined, exited */
+	struct tmm_waitq joiners;
+	int detached;
+	int joined;
+	int exited;
+	int refs; /* the owner's reference plus tmm_enumerate's, atomic */
+
+	/* the park/unpark seam (park.c): park_lock guards these */
+	struct tmm_spin park_lock;
+	int waiting; /* enum tmm_wait */
+	int permit;
+	int park_result;
+	uint64_t park_seq;
+	long timer_idx; /* position in the timer heap, -1 when absent */
+	int futex;	/* 1:1: set to 1 by the waker */
+
+	/* user-level threads: context, stack, scheduler bookkeeping */
+	struct tmm_ctx ctx;
+	struct tmm_stack *stack;
+	size_t stack_size; /* usable bytes, as asked for */
+	int request;	   /* enum tmm_request, read by the scheduler */
+	struct tmm_spin *request_lock;
+	uint64_t request_deadline;
+	int request_wait;
+	struct tmm_thread *rq_next;
+	struct tmm_worker *home; /* M:N: run only here (tmm_fini brings main home) */
+
+	/* the guard page below the stack, for the overflow report (overflow.c) */
+	char *guard_lo, *guard_hi;
+
+	/* 1:1 */
+	pthread_t pthread;
+	void *altstack;
+
+	/* accounting, for tmmstat's snapshot */
+	pid_t ktid; /* kernel thread it last ran on */
+	uint64_t switches;
+	uint64_t run_ns;
+	uint64_t run_since;
+
+	struct tmm_tls *tls;
+
+	/* registry of live threads (thread.c) */
+	struct tmm_thread *all_prev, *all_next;
+	struct tmm_thread *free_next;
+};
+
+struct tmm_sched {
+	const char *name;
+	/* After the main thread is registered: start kernel threads, etc. */
+	int (*start)(void);
+	/* From tmm_fini in main once every non-daemon thread finished. */
+	void (*stop)(void);
+	/* A new thread (stack and context set up by the scheduler) starts. */
+	int (*spawn)(struct tmm_thread *t);
+	/* Blocks the caller per park.c's protocol; returns the park result. */
+	int (*park)(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadline,
+		    enum tmm_wait why);
+	/* A parked thread was granted its wake-up: make it run again. */
+	void (*wake)(struct tmm_thread *t);
+	void (*yield)(struct tmm_thread *self);
+	/* Ends the calling thread after thread.c's exit steps. */
+	void (*exit)(struct tmm_thread *self) __attribute__((noreturn));
+};
+
+extern const struct tmm_sched tmm_sched_m1, tmm_sched_1to1, tmm_sched_mn;
+
+struct tmm_runtime {
+	int started;
+	enum tmm_model model;
+	unsigned int kthreads;
+	size_t stack_size;
+	const struct tmm_sched *sched;
+	struct tmm_thread *main;
+	/* registry: reg.lock guards the list and counters; reg's queue holds tmm_fini */
+	struct tmm_waitq reg;
+	struct tmm_thread *all;
+	size_t live;
+	size_t others_waited; /* live non-daemon threads other than main */
+	unsigned long next_id;
+	pid_t main_tid;
+};
+
+extern struct tmm_runtime tmm_rt;
+
+/* The calling kernel thread's running tmm thread (per kernel thread). */
+void tmm_set_current(struct tmm_thread *t);
+
+/* thread.c */
+struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr);
+void tmm_thread_put(struct tmm_thread *t);
+void tmm_thread_register(struct tmm_thread *t);
+void tmm_thread_run(struct tmm_thread *t) __attribute__((noreturn));
+void tmm_thread_finish(struct tmm_thread *t);
+void tmm_thread_terminated(struct tmm_thread *t);
+void tmm_threads_fini(int keep_running);
+void tmm_thread_set_state(struct tmm_thread *t, enum tmm_state s);
+void tmm_account_start(struct tmm_thread *t, pid_t ktid);
+void tmm_account_stop(struct tmm_thread *t);
+
+/* park.c: the scheduler-independent half of park/unpark */
+int tmm_park_commit(struct tmm_thread *t, struct tmm_spin *lock, uint64_t deadline,
+		    enum tmm_wait why, int (*arm_timer)(struct tmm_thread *t, uint64_t deadline));
+void tmm_park_expire(struct tmm_thread *t, uint64_t seq);
+int tmm_park_timed_out(struct tmm_thread *t);
+
+/* tls.c */
+void tmm_tls_run_destructors(struct tmm_thread *t);
+void tmm_tls_free(struct tmm_thread *t);
+
+/* overflow.c: stack overflow report, per kernel thread alternate stack */
+int tmm_overflow_init(void);
+void tmm_overflow_fini(void);
+void *tmm_altstack_install(void);
+void tmm_altstack_remove(void *altstack);
+
+pid_t tmm_gettid(void);
+
+/* sched_user.c: a worker could not be stopped at tmm_fini (its memory must stay). */
+int tmm_us_abandoned(void);
+
+#endif /* TMM_RUNTIME_H */

@@ -1,0 +1,151 @@
+/*
+ * sched_1to1.c — one-to-one: every tmm thread is its own kernel thread.
+ *
+ * Concepts: a tmm thread is a detached pthread; its record (thread.c) is all
+ * the runtime keeps.  Park waits on the thread's futex word with the
+ * deadline as the futex timeout; unpark grants the wake-up under the park
+ * lock (park.c), then sets the word and wakes the futex.  Sleep is
+ * clock_nanosleep.  The kernel does all the scheduling: a blocking system
+ * call blocks only its caller, and threads use every CPU, at the price of a
+ * kernel entry for every switch and a kernel thread per tmm thread.
+ *
+ * Stacks are the pthread's own (pthread_attr_setstacksize, glibc's guard
+ * page), not the slab allocator's: glibc keeps its thread control block on
+ * the stack and touches it after the thread function returned, so the
+ * stack's life must be glibc's.
+ *
+ * Rejected: pthread mutex/condition pairs per thread for parking (a futex
+ * word is smaller and lets unpark run with spin locks held); joinable
+ * pthreads (tmm_join is built on the seam like every other wait, and a
+ * detached pthread cleans up by itself).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <time.h>
+
+#include "futex.h"
+#include "runtime.h"
+#include "stack.h"
+
+static void record_guard(struct tmm_thread *t)
+{
+	pthread_attr_t attr;
+	void *lo = 0;
+	size_t size = 0, guard = 0;
+
+	if (pthread_getattr_np(pthread_self(), &attr))
+		return;
+	pthread_attr_getstack(&attr, &lo, &size);
+	pthread_attr_getguardsize(&attr, &guard);
+	pthread_attr_destroy(&attr);
+	t->guard_lo = (char *)lo - guard;
+	t->guard_hi = lo;
+}
+
+static void *kthread_main(void *arg)
+{
+	struct tmm_thread *t = arg;
+
+	tmm_set_current(t);
+	t->altstack = tmm_altstack_install();
+	record_guard(t);
+	tmm_account_start(t, tmm_gettid());
+	tmm_thread_run(t);
+	return 0;
+}
+
+static int kt_spawn(struct tmm_thread *t)
+{
+	size_t page = tmm_page_size();
+	size_t size = (t->stack_size + page - 1) & ~(page - 1);
+	pthread_attr_t attr;
+	int err;
+
+	if (size < (size_t)PTHREAD_STACK_MIN)
+		size = (size_t)PTHREAD_STACK_MIN;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, size);
+	pthread_attr_setguardsize(&attr, page);
+	err = pthread_create(&t->pthread, &attr, kthread_main, t);
+	pthread_attr_destroy(&attr);
+	return err;
+}
+
+static int kt_sleep(struct tmm_thread *self, uint64_t deadline)
+{
+	struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
+
+	tmm_thread_set_state(self, TMM_BLOCKED);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, 0) == EINTR)
+		;
+	tmm_thread_set_state(self, TMM_RUNNING);
+	return 0;
+}
+
+static int kt_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadline,
+		   enum tmm_wait why)
+{
+	uint64_t wait_until = deadline;
+
+	if (why == TMM_WAIT_SLEEP) {
+		if (lock)
+			tmm_spin_unlock(lock);
+		return kt_sleep(self, deadline);
+	}
+	if (!tmm_park_commit(self, lock, deadline, why, 0))
+		return self->park_result;
+	while (!__atomic_load_n(&self->futex, __ATOMIC_ACQUIRE)) {
+		if (tmm_futex_wait(&self->futex, 0, wait_until) == ETIMEDOUT ||
+		    (wait_until && tmm_now_ns() >= wait_until)) {
+			if (tmm_park_timed_out(self))
+				break;
+			wait_until = 0; /* a wake-up is on its way: wait for it */
+		}
+	}
+	tmm_thread_set_state(self, TMM_RUNNING);
+	return self->park_result;
+}
+
+static void kt_wake(struct tmm_thread *t)
+{
+	__atomic_store_n(&t->futex, 1, __ATOMIC_RELEASE);
+	tmm_futex_wake(&t->futex, 1);
+}
+
+static void kt_yield(struct tmm_thread *self)
+{
+	(void)self;
+	sched_yield();
+}
+
+__attribute__((noreturn)) static void kt_exit(struct tmm_thread *self)
+{
+	tmm_altstack_remove(self->altstack);
+	self->altstack = 0;
+	tmm_set_current(0);
+	tmm_thread_terminated(self); /* the last touch of the runtime */
+	pthread_exit(0);
+}
+
+static int kt_start(void)
+{
+	tmm_account_start(tmm_rt.main, tmm_gettid());
+	return 0;
+}
+
+static void kt_stop(void)
+{
+}
+
+const struct tmm_sched tmm_sched_1to1 = {
+    .name = "1:1",
+    .start = kt_start,
+    .stop = kt_stop,
+    .spawn = kt_spawn,
+    .park = kt_park,
+    .wake = kt_wake,
+    .yield = kt_yield,
+    .exit = kt_exit,
+};

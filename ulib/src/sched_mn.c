@@ -1,0 +1,188 @@
+/*
+ * sched_mn.c — many-to-many: any number of tmm threads over N kernel threads
+ * (TMM_KTHREADS, default the number of CPUs), and the monitor that keeps a
+ * blocking system call from stalling the others.
+ *
+ * Concepts: the engine of sched_user.c with N processors, each with its own
+ * run queue, and N workers to start with (the caller of tmm_init and N-1
+ * new kernel threads).  Idle workers steal half of a busy processor's queue,
+ * so CPU-bound threads spread over every core, and otherwise sleep on a
+ * futex (no spinning thread).  A thread made runnable wakes an idle worker.
+ *
+ * The monitor (Go's sysmon) is one more kernel thread that never runs tmm
+ * threads.  While some worker runs a thread it wakes every MONITOR_PERIOD and
+ * looks at each processor: if the processor's tick (bumped each time its
+ * worker enters a thread) has not moved for HANDOFF_AFTER, work is waiting
+ * that no idle worker will take, and the worker's kernel thread is not on a
+ * CPU (its /proc state is not 'R': it sleeps in a system call, it is not
+ * computing), the monitor takes the processor away (a compare-and-swap on its
+ * status word) and hands it to a spare worker, starting one when none waits.
+ * So at most N workers run threads at a time, and with TMM_KTHREADS=1 too
+ * a thread in read() no longer stalls the rest: they move within about
+ * HANDOFF_AFTER + MONITOR_PERIOD.  When no worker runs a thread the monitor
+ * sleeps on a futex until one does (tmm_monitor_kick), so an idle process has
+ * no thread waking up periodically.
+ *
+ * Rejected: wrapping system calls to hand the processor off before each one
+ * (Go's entersyscall): tmm cannot see raw system calls, which is the case
+ * this model must handle; one spare kernel thread per blocked thread at once
+ * (that is 1:1, with its costs); preempting CPU-bound threads with signals
+ * (see sched_m1.c); handing off a computing worker's processor (it would
+ * put N+1 kernel threads on CPUs; idle workers steal its queue instead).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "futex.h"
+#include "sched_user.h"
+
+#define MONITOR_PERIOD_NS (50u * 1000)
+#define HANDOFF_AFTER_NS (50u * 1000)
+
+static struct {
+	pthread_t thread;
+	int started;
+	int stop;
+	int sleeping; /* futex word: 1 while waiting for a worker to run a thread */
+} mon;
+
+/* The kernel's scheduling state of a thread of ours: 'R', 'S', 'D'... */
+static char kthread_state(pid_t tid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* the name may contain anything */
+	return p && p[1] && p[2] ? p[2] : '?';
+}
+
+static int proc_stuck(struct tmm_proc *p, uint64_t status, uint64_t now)
+{
+	uint64_t tick = __atomic_load_n(&p->tick, __ATOMIC_ACQUIRE);
+	struct tmm_worker *w;
+
+	if (tick != p->seen_tick) {
+		p->seen_tick = tick;
+		p->seen_at = now;
+		return 0;
+	}
+	if (now - p->seen_at < HANDOFF_AFTER_NS || !tmm_proc_work_waiting(p, now))
+		return 0;
+	w = __atomic_load_n(&p->owner, __ATOMIC_ACQUIRE);
+	if (!w || PROC_STATUS(w, PROC_RUNNING) != status)
+		return 0;
+	return kthread_state(w->tid) != 'R';
+}
+
+/* One look at every processor; returns whether any worker runs a thread. */
+static int monitor_check(void)
+{
+	uint64_t now = tmm_now_ns();
+	unsigned int i;
+	int running = 0;
+
+	for (i = 0; i < tmm_us.nprocs; i++) {
+		struct tmm_proc *p = &tmm_us.procs[i];
+		uint64_t status = __atomic_load_n(&p->status, __ATOMIC_SEQ_CST);
+
+		if ((status & 3) != PROC_RUNNING) {
+			p->seen_tick = UINT64_MAX;
+			continue;
+		}
+		running = 1;
+		if (proc_stuck(p, status, now) &&
+		    __atomic_compare_exchange_n(&p->status, &status, PROC_HANDOFF, 0,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+			p->seen_tick = UINT64_MAX;
+			tmm_proc_hand_over(p);
+		}
+	}
+	return running;
+}
+
+static int any_running(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < tmm_us.nprocs; i++)
+		if ((__atomic_load_n(&tmm_us.procs[i].status, __ATOMIC_SEQ_CST) & 3) ==
+		    PROC_RUNNING)
+			return 1;
+	return 0;
+}
+
+static void *monitor_main(void *arg)
+{
+	struct timespec period = {0, MONITOR_PERIOD_NS};
+
+	(void)arg;
+	while (!__atomic_load_n(&mon.stop, __ATOMIC_ACQUIRE)) {
+		if (monitor_check()) {
+			nanosleep(&period, 0);
+			continue;
+		}
+		__atomic_store_n(&mon.sleeping, 1, __ATOMIC_SEQ_CST);
+		if (!any_running() && !__atomic_load_n(&mon.stop, __ATOMIC_SEQ_CST))
+			tmm_futex_wait(&mon.sleeping, 1, 0);
+		__atomic_store_n(&mon.sleeping, 0, __ATOMIC_SEQ_CST);
+	}
+	return 0;
+}
+
+/* A worker is about to run a thread: make sure the monitor watches. */
+static void monitor_kick(void)
+{
+	if (__atomic_load_n(&mon.sleeping, __ATOMIC_SEQ_CST) &&
+	    __atomic_exchange_n(&mon.sleeping, 0, __ATOMIC_SEQ_CST))
+		tmm_futex_wake(&mon.sleeping, 1);
+}
+
+static void monitor_stop(void)
+{
+	if (!mon.started)
+		return;
+	__atomic_store_n(&mon.stop, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&mon.sleeping, 0, __ATOMIC_SEQ_CST);
+	tmm_futex_wake(&mon.sleeping, 1);
+	pthread_join(mon.thread, 0);
+	mon.started = 0;
+}
+
+static int mn_start(void)
+{
+	int err;
+
+	memset(&mon, 0, sizeof(mon));
+	tmm_monitor_kick = monitor_kick;
+	tmm_monitor_stop = monitor_stop;
+	err = tmm_user_start(tmm_rt.kthreads);
+	if (err)
+		return err;
+	err = pthread_create(&mon.thread, 0, monitor_main, 0);
+	if (!err)
+		mon.started = 1;
+	return err;
+}
+
+const struct tmm_sched tmm_sched_mn = {
+    .name = "m:n",
+    .start = mn_start,
+    .stop = tmm_user_stop,
+    .spawn = tmm_user_spawn,
+    .park = tmm_user_park,
+    .wake = tmm_user_wake,
+    .yield = tmm_user_yield,
+    .exit = tmm_user_exit,
+};

@@ -1,0 +1,676 @@
+/*
+ * sched_user.c — the user-level scheduling engine behind M:1 and M:N.
+ *
+ * Concepts (after Go's runtime/proc.go, whose G, M and P they mirror):
+ *
+ *   thread   a tmm thread (G): a stack, a saved context, a request.
+ *   worker   a kernel thread (M) running tmm threads.  Each worker has a
+ *            scheduler context, g0: the first worker (the kernel thread that
+ *            called tmm_init) gets a stack for it, the others use their
+ *            pthread stack.  A thread that parks, yields or exits switches
+ *            to its worker's g0 (tmm_ctx_swap: registers only, no kernel
+ *            entry), and g0 carries out the request, then picks the next
+ *            thread.  Doing the request on g0, off the thread's stack, is
+ *            what makes park race-free: nobody can resume a thread that is
+ *            still running on its stack.
+ *   proc     a processor (P): the right to run threads, with a FIFO run
+ *            queue.  There are nprocs of them (1 under M:1, TMM_KTHREADS
+ *            under M:N), so at most nprocs workers run threads at a time.
+ *
+ * Picking: expired timers first (their threads join the run queue), then
+ * every 61st pick the global queue (so it is never starved), the local
+ * queue, the global queue, and last stealing half of another processor's
+ * queue.  A worker with nothing to run sleeps on a futex, no longer than the
+ * nearest timer; making a thread runnable wakes an idle worker (its own
+ * processor's first, for locality, else any, which will steal).  The idle
+ * wait is one function (worker_idle): an I/O poller plugs in there by waiting
+ * in epoll_wait with the same timeout and an eventfd in place of the futex.
+ *
+ * Timers: one heap (timer.c) shared by all workers; whichever worker
+ * schedules next runs what expired.
+ *
+ * A worker whose thread blocks in a raw system call keeps its processor; under
+ * M:N a monitor (sched_mn.c) notices and hands the processor to a spare
+ * worker.  The processor's status word names its owner, so a worker coming
+ * back from the system call finds out with one failed compare-and-swap, puts
+ * its thread on the global queue and becomes a spare itself.
+ *
+ * Rejected: ucontext (swapcontext saves the signal mask with a system call
+ * per switch); one global run queue (every pick contends on one lock);
+ * per-worker timer heaps (a worker stuck in a system call would sit on its
+ * timers; one heap lets any worker fire them); spinning idle workers (burn a
+ * CPU the machine may need); lock-free Chase-Lev deques (faster, but short
+ * spin-locked queues are enough until a benchmark says otherwise).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "futex.h"
+#include "sched_user.h"
+
+#define GLOBAL_QUEUE_EVERY 61
+#define G0_STACK_SIZE (256u * 1024)
+
+struct tmm_user_sched tmm_us;
+void (*tmm_monitor_kick)(void);
+void (*tmm_monitor_stop)(void);
+
+static __thread struct tmm_worker *tls_worker __attribute__((tls_model("initial-exec")));
+
+/* Not inlined nor analysed: a thread may resume on another kernel thread. */
+__attribute__((noinline, noipa)) static struct tmm_worker *current_worker(void)
+{
+	return tls_worker;
+}
+
+__attribute__((noinline, noipa)) static void set_current_worker(struct tmm_worker *w)
+{
+	tls_worker = w;
+}
+
+/* ---- run queues ---------------------------------------------------------------- */
+
+static void fifo_push(struct tmm_thread **head, struct tmm_thread **tail, struct tmm_thread *t)
+{
+	t->rq_next = 0;
+	if (*tail)
+		(*tail)->rq_next = t;
+	else
+		*head = t;
+	*tail = t;
+}
+
+static struct tmm_thread *fifo_pop(struct tmm_thread **head, struct tmm_thread **tail)
+{
+	struct tmm_thread *t = *head;
+
+	if (t) {
+		*head = t->rq_next;
+		if (!*head)
+			*tail = 0;
+		t->rq_next = 0;
+	}
+	return t;
+}
+
+static void proc_push(struct tmm_proc *p, struct tmm_thread *t)
+{
+	tmm_spin_lock(&p->lock);
+	fifo_push(&p->head, &p->tail, t);
+	__atomic_store_n(&p->len, p->len + 1, __ATOMIC_SEQ_CST);
+	tmm_spin_unlock(&p->lock);
+}
+
+static struct tmm_thread *proc_pop(struct tmm_proc *p)
+{
+	struct tmm_thread *t;
+
+	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
+		return 0;
+	tmm_spin_lock(&p->lock);
+	t = fifo_pop(&p->head, &p->tail);
+	if (t)
+		__atomic_store_n(&p->len, p->len - 1, __ATOMIC_RELAXED);
+	tmm_spin_unlock(&p->lock);
+	return t;
+}
+
+static void global_push(struct tmm_thread *t)
+{
+	tmm_spin_lock(&tmm_us.global_lock);
+	fifo_push(&tmm_us.global_head, &tmm_us.global_tail, t);
+	__atomic_store_n(&tmm_us.global_len, tmm_us.global_len + 1, __ATOMIC_SEQ_CST);
+	tmm_spin_unlock(&tmm_us.global_lock);
+}
+
+static struct tmm_thread *global_pop(void)
+{
+	struct tmm_thread *t;
+
+	if (!__atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE))
+		return 0;
+	tmm_spin_lock(&tmm_us.global_lock);
+	t = fifo_pop(&tmm_us.global_head, &tmm_us.global_tail);
+	if (t)
+		__atomic_store_n(&tmm_us.global_len, tmm_us.global_len - 1, __ATOMIC_RELAXED);
+	tmm_spin_unlock(&tmm_us.global_lock);
+	return t;
+}
+
+/* Moves half of @victim's queue (at least one) to @p; returns one to run. */
+static struct tmm_thread *steal_from(struct tmm_proc *p, struct tmm_proc *victim)
+{
+	struct tmm_thread *first, *t;
+	unsigned long n, i;
+
+	if (!__atomic_load_n(&victim->len, __ATOMIC_ACQUIRE) || !tmm_spin_trylock(&victim->lock))
+		return 0;
+	n = (victim->len + 1) / 2;
+	first = fifo_pop(&victim->head, &victim->tail);
+	for (i = 1; i < n; i++) {
+		t = fifo_pop(&victim->head, &victim->tail);
+		if (!t)
+			break;
+		proc_push(p, t);
+	}
+	__atomic_store_n(&victim->len, victim->len - (first ? i : 0), __ATOMIC_RELAXED);
+	tmm_spin_unlock(&victim->lock);
+	return first;
+}
+
+static struct tmm_thread *steal(struct tmm_proc *p)
+{
+	unsigned int i, start = (unsigned int)(p->tick % tmm_us.nprocs);
+
+	for (i = 0; i < tmm_us.nprocs; i++) {
+		struct tmm_proc *victim = &tmm_us.procs[(start + i) % tmm_us.nprocs];
+		struct tmm_thread *t;
+
+		if (victim != p && (t = steal_from(p, victim)))
+			return t;
+	}
+	return 0;
+}
+
+static int stealable(struct tmm_proc *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < tmm_us.nprocs; i++)
+		if (&tmm_us.procs[i] != p &&
+		    __atomic_load_n(&tmm_us.procs[i].len, __ATOMIC_ACQUIRE))
+			return 1;
+	return 0;
+}
+
+/* ---- waking workers ------------------------------------------------------------ */
+
+void tmm_worker_wake(struct tmm_worker *w)
+{
+	__atomic_store_n(&w->wake, 1, __ATOMIC_SEQ_CST);
+	tmm_futex_wake(&w->wake, 1);
+}
+
+/* Claims an idle worker's wake-up; only one waker gets it. */
+static int claim_sleeper(struct tmm_worker *w)
+{
+	int one = 1;
+
+	if (!w || !__atomic_compare_exchange_n(&w->sleeping, &one, 0, 0, __ATOMIC_SEQ_CST,
+					       __ATOMIC_RELAXED))
+		return 0;
+	__atomic_fetch_sub(&tmm_us.nsleeping, 1, __ATOMIC_SEQ_CST);
+	tmm_worker_wake(w);
+	return 1;
+}
+
+/* Work arrived on @p (NULL: the global queue): wake an idle worker if any. */
+static void wake_idle(struct tmm_proc *p)
+{
+	unsigned int i;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST))
+		return;
+	if (p && claim_sleeper(__atomic_load_n(&p->owner, __ATOMIC_ACQUIRE)))
+		return;
+	for (i = 0; i < tmm_us.nprocs; i++)
+		if (claim_sleeper(__atomic_load_n(&tmm_us.procs[i].owner, __ATOMIC_ACQUIRE)))
+			return;
+}
+
+/* Makes @t runnable: the caller's processor's queue if it has one, else the global one. */
+static void make_ready(struct tmm_thread *t)
+{
+	struct tmm_worker *w = current_worker();
+	struct tmm_proc *p = w ? __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) : 0;
+
+	if (tmm_thread_state(t) != TMM_NEW)
+		tmm_thread_set_state(t, TMM_RUNNABLE);
+	if (t->home) {
+		__atomic_store_n(&t->home->handback, t, __ATOMIC_SEQ_CST);
+		tmm_worker_wake(t->home);
+		return;
+	}
+	if (p)
+		proc_push(p, t);
+	else
+		global_push(t);
+	wake_idle(p);
+}
+
+/* ---- the scheduler loop (on g0) ---------------------------------------------- */
+
+static int arm_timer(struct tmm_thread *t, uint64_t deadline)
+{
+	int earliest = 0, err = tmm_timers_add(&tmm_user_timers, t, deadline, &earliest);
+
+	/* An idle worker may be sleeping until a later deadline: let it recompute. */
+	if (!err && earliest)
+		wake_idle(0);
+	return err;
+}
+
+static void finish_request(struct tmm_worker *w, struct tmm_thread *t)
+{
+	switch (t->request) {
+	case TMM_REQ_YIELD:
+		make_ready(t);
+		break;
+	case TMM_REQ_PARK:
+		if (!tmm_park_commit(t, t->request_lock, t->request_deadline,
+				     (enum tmm_wait)t->request_wait, arm_timer))
+			make_ready(t);
+		break;
+	case TMM_REQ_EXIT:
+		if (t->stack)
+			tmm_stack_put(t->stack);
+		t->stack = 0;
+		t->guard_lo = t->guard_hi = 0;
+		tmm_thread_terminated(t);
+		break;
+	case TMM_REQ_HOME:
+		t->home = tmm_us.first;
+		make_ready(t);
+		break;
+	default:
+		break;
+	}
+	(void)w;
+}
+
+/* Back on g0 after @t switched away. */
+static void after_run(struct tmm_worker *w, struct tmm_thread *t)
+{
+	struct tmm_proc *p = w->proc;
+
+	tmm_account_stop(t);
+	w->cur = 0;
+	tmm_set_current(0);
+	if (p) {
+		uint64_t running = PROC_STATUS(w, PROC_RUNNING);
+
+		/* Fails when the monitor handed the processor over meanwhile. */
+		if (!__atomic_compare_exchange_n(&p->status, &running, PROC_STATUS(w, PROC_SCHED),
+						 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			__atomic_store_n(&w->proc, 0, __ATOMIC_RELEASE);
+	}
+	finish_request(w, t);
+}
+
+static void run(struct tmm_worker *w, struct tmm_thread *t)
+{
+	struct tmm_proc *p = w->proc;
+
+	if (p) {
+		__atomic_fetch_add(&p->tick, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&p->status, PROC_STATUS(w, PROC_RUNNING), __ATOMIC_SEQ_CST);
+		if (tmm_monitor_kick)
+			tmm_monitor_kick();
+	}
+	w->cur = t;
+	t->request = TMM_REQ_NONE;
+	tmm_set_current(t);
+	tmm_account_start(t, w->tid);
+	tmm_ctx_swap(&w->g0, &t->ctx, 0);
+	after_run(w, t);
+}
+
+static struct tmm_thread *find_runnable(struct tmm_worker *w)
+{
+	struct tmm_proc *p = w->proc;
+	struct tmm_thread *t;
+
+	tmm_timers_expire(&tmm_user_timers, tmm_now_ns());
+	if (p->tick % GLOBAL_QUEUE_EVERY == 0 && (t = global_pop()))
+		return t;
+	if ((t = proc_pop(p)) || (t = global_pop()))
+		return t;
+	return steal(p);
+}
+
+static int has_work(struct tmm_worker *w)
+{
+	return __atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&w->handback, __ATOMIC_ACQUIRE) ||
+	       !__atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&w->proc->len, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE) || stealable(w->proc) ||
+	       tmm_timers_next(&tmm_user_timers) <= tmm_now_ns();
+}
+
+/*
+ * Nothing to run: sleep in the kernel until woken or the nearest timer.
+ * Announce first, check again, then sleep, so a waker either sees us
+ * sleeping or we see its work (both sides use sequentially consistent
+ * operations).
+ */
+static void worker_idle(struct tmm_worker *w)
+{
+	uint64_t next;
+	int one = 1;
+
+	__atomic_store_n(&w->wake, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&w->sleeping, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&tmm_us.nsleeping, 1, __ATOMIC_SEQ_CST);
+	if (!has_work(w)) {
+		next = tmm_timers_next(&tmm_user_timers);
+		tmm_futex_wait(&w->wake, 0, next == UINT64_MAX ? 0 : next);
+	}
+	if (__atomic_compare_exchange_n(&w->sleeping, &one, 0, 0, __ATOMIC_SEQ_CST,
+					__ATOMIC_RELAXED))
+		__atomic_fetch_sub(&tmm_us.nsleeping, 1, __ATOMIC_SEQ_CST);
+}
+
+/* No processor: wait on the spare list until the monitor hands one over. */
+static void worker_wait_for_proc(struct tmm_worker *w)
+{
+	__atomic_store_n(&w->wake, 0, __ATOMIC_SEQ_CST);
+	tmm_spin_lock(&tmm_us.workers_lock);
+	if (!w->spare && !w->proc) {
+		w->spare = 1;
+		w->next_spare = tmm_us.spares;
+		tmm_us.spares = w;
+	}
+	tmm_spin_unlock(&tmm_us.workers_lock);
+	while (!__atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&w->handback, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		tmm_futex_wait(&w->wake, 0, 0);
+		__atomic_store_n(&w->wake, 0, __ATOMIC_SEQ_CST);
+	}
+	/* Woken for a hand-back or to stop: leave the spare list. */
+	tmm_spin_lock(&tmm_us.workers_lock);
+	if (w->spare) {
+		struct tmm_worker **pp = &tmm_us.spares;
+
+		while (*pp != w)
+			pp = &(*pp)->next_spare;
+		*pp = w->next_spare;
+		w->spare = 0;
+	}
+	tmm_spin_unlock(&tmm_us.workers_lock);
+}
+
+static void worker_loop(struct tmm_worker *w)
+{
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		struct tmm_thread *t = __atomic_exchange_n(&w->handback, 0, __ATOMIC_SEQ_CST);
+
+		if (!t && !__atomic_load_n(&w->proc, __ATOMIC_ACQUIRE)) {
+			worker_wait_for_proc(w);
+			continue;
+		}
+		if (!t)
+			t = find_runnable(w);
+		if (t)
+			run(w, t);
+		else
+			worker_idle(w);
+	}
+}
+
+/* The first worker's g0: entered when main first switches away. */
+static void first_g0_entry(void *arg)
+{
+	struct tmm_worker *w = arg;
+
+	tmm_ctx_entered();
+	after_run(w, w->cur);
+	worker_loop(w);
+	abort(); /* the first worker is never stopped from its own loop */
+}
+
+static void stack_bounds(struct tmm_ctx *ctx)
+{
+	pthread_attr_t attr;
+	void *lo = 0;
+	size_t size = 0;
+
+	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+		pthread_attr_getstack(&attr, &lo, &size);
+		pthread_attr_destroy(&attr);
+	}
+	ctx->stack_lo = lo;
+	ctx->stack_size = size;
+}
+
+static void *worker_main(void *arg)
+{
+	struct tmm_worker *w = arg;
+
+	set_current_worker(w);
+	w->tid = tmm_gettid();
+	w->altstack = tmm_altstack_install();
+	stack_bounds(&w->g0);
+	worker_loop(w);
+	tmm_altstack_remove(w->altstack);
+	__atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
+	tmm_futex_wake(&w->done, 1);
+	return 0;
+}
+
+static struct tmm_worker *worker_new(void)
+{
+	struct tmm_worker *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return 0;
+	tmm_spin_lock(&tmm_us.workers_lock);
+	w->id = ++tmm_us.nworkers;
+	w->next = tmm_us.workers;
+	tmm_us.workers = w;
+	tmm_spin_unlock(&tmm_us.workers_lock);
+	return w;
+}
+
+static void proc_assign(struct tmm_proc *p, struct tmm_worker *w)
+{
+	__atomic_store_n(&p->owner, w, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->status, PROC_STATUS(w, PROC_SCHED), __ATOMIC_SEQ_CST);
+	__atomic_store_n(&w->proc, p, __ATOMIC_SEQ_CST);
+}
+
+/* A new worker kernel thread, owning @proc (or a spare when NULL). */
+struct tmm_worker *tmm_worker_spawn(struct tmm_proc *proc, int *err)
+{
+	struct tmm_worker *w = worker_new();
+	pthread_attr_t attr;
+
+	*err = 0;
+	if (!w) {
+		*err = ENOMEM;
+		return 0;
+	}
+	if (proc)
+		proc_assign(proc, w);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, G0_STACK_SIZE);
+	*err = pthread_create(&w->pthread, &attr, worker_main, w);
+	pthread_attr_destroy(&attr);
+	if (*err) {
+		/* Left on the list (ids stay unique); the processor goes back unowned. */
+		__atomic_store_n(&w->stop, 1, __ATOMIC_RELEASE);
+		memset(&w->pthread, 0, sizeof(w->pthread));
+		w->done = 1;
+		return 0;
+	}
+	return w;
+}
+
+/* Hands @p to a spare worker, starting one if none waits.  For the monitor. */
+int tmm_proc_hand_over(struct tmm_proc *p)
+{
+	struct tmm_worker *w;
+	int err = 0;
+
+	tmm_spin_lock(&tmm_us.workers_lock);
+	w = tmm_us.spares;
+	if (w) {
+		tmm_us.spares = w->next_spare;
+		w->spare = 0;
+	}
+	tmm_spin_unlock(&tmm_us.workers_lock);
+	if (w) {
+		proc_assign(p, w);
+		tmm_worker_wake(w);
+	} else {
+		tmm_worker_spawn(p, &err);
+	}
+	return err;
+}
+
+int tmm_proc_work_waiting(struct tmm_proc *p, uint64_t now)
+{
+	if (__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
+		return 1;
+	if (__atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST))
+		return 0; /* an idle worker will take global work and timers */
+	return __atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE) ||
+	       tmm_timers_next(&tmm_user_timers) <= now;
+}
+
+/* ---- the scheduler interface ------------------------------------------------- */
+
+int tmm_user_start(unsigned int nprocs)
+{
+	struct tmm_thread *main = tmm_rt.main;
+	struct tmm_worker *w;
+	unsigned int i;
+	int err;
+
+	memset(&tmm_us, 0, sizeof(tmm_us));
+	tmm_timers_init(&tmm_user_timers);
+	tmm_us.nprocs = nprocs;
+	tmm_us.procs = calloc(nprocs, sizeof(*tmm_us.procs));
+	w = worker_new();
+	if (!tmm_us.procs || !w)
+		return ENOMEM;
+	for (i = 0; i < nprocs; i++)
+		tmm_us.procs[i].id = i;
+	w->g0_stack = tmm_stack_get(G0_STACK_SIZE, &err);
+	if (!w->g0_stack)
+		return err;
+	tmm_ctx_init(&w->g0, w->g0_stack->lo, w->g0_stack->size, first_g0_entry, w);
+	w->tid = tmm_gettid();
+	w->pthread = pthread_self();
+	tmm_us.first = w;
+	set_current_worker(w);
+	stack_bounds(&main->ctx);
+
+	proc_assign(&tmm_us.procs[0], w);
+	tmm_us.procs[0].status = PROC_STATUS(w, PROC_RUNNING);
+	w->cur = main;
+	tmm_account_start(main, w->tid);
+
+	for (i = 1; i < nprocs; i++)
+		if (!tmm_worker_spawn(&tmm_us.procs[i], &err))
+			return err;
+	return 0;
+}
+
+/* Called by main in tmm_fini: come home to the first worker, stop the others. */
+void tmm_user_stop(void)
+{
+	struct tmm_thread *self = tmm_rt.main;
+	struct tmm_worker *w;
+	uint64_t deadline;
+
+	if (current_worker() != tmm_us.first) {
+		self->request = TMM_REQ_HOME;
+		tmm_ctx_swap(&self->ctx, &current_worker()->g0, 0);
+	}
+	self->home = 0;
+	if (tmm_monitor_stop)
+		tmm_monitor_stop();
+	tmm_account_stop(self);
+
+	for (w = tmm_us.workers; w; w = w->next)
+		if (w != tmm_us.first) {
+			__atomic_store_n(&w->stop, 1, __ATOMIC_SEQ_CST);
+			tmm_worker_wake(w);
+		}
+	/* A worker still running a daemon thread (say, blocked in read()) cannot be stopped. */
+	deadline = tmm_deadline(100 * 1000 * 1000);
+	for (w = tmm_us.workers; w; w = w->next) {
+		if (w == tmm_us.first || !w->pthread)
+			continue;
+		while (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE) && tmm_now_ns() < deadline)
+			tmm_futex_wait(&w->done, 0, deadline);
+		if (__atomic_load_n(&w->done, __ATOMIC_ACQUIRE))
+			pthread_join(w->pthread, 0);
+		else
+			tmm_us.abandoned = 1, pthread_detach(w->pthread);
+	}
+	if (tmm_us.abandoned)
+		return; /* leak the rest: a kernel thread may still use it */
+	while ((w = tmm_us.workers)) {
+		tmm_us.workers = w->next;
+		if (w->g0_stack)
+			tmm_stack_put(w->g0_stack);
+		free(w);
+	}
+	free(tmm_us.procs);
+	tmm_timers_fini(&tmm_user_timers);
+	set_current_worker(0);
+}
+
+static void thread_entry(void *arg)
+{
+	tmm_ctx_entered();
+	tmm_thread_run(arg);
+}
+
+int tmm_user_spawn(struct tmm_thread *t)
+{
+	int err;
+
+	t->stack = tmm_stack_get(t->stack_size, &err);
+	if (!t->stack)
+		return err;
+	t->guard_lo = (char *)t->stack->lo - tmm_page_size();
+	t->guard_hi = t->stack->lo;
+	tmm_ctx_init(&t->ctx, t->stack->lo, t->stack->size, thread_entry, t);
+	make_ready(t);
+	return 0;
+}
+
+static void switch_to_scheduler(struct tmm_thread *self, enum tmm_request req)
+{
+	struct tmm_worker *w = current_worker();
+
+	self->request = req;
+	tmm_ctx_swap(&self->ctx, &w->g0, req == TMM_REQ_EXIT);
+}
+
+int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadline,
+		  enum tmm_wait why)
+{
+	self->request_lock = lock;
+	self->request_deadline = deadline;
+	self->request_wait = why;
+	switch_to_scheduler(self, TMM_REQ_PARK);
+	return self->park_result;
+}
+
+void tmm_user_wake(struct tmm_thread *t)
+{
+	make_ready(t);
+}
+
+void tmm_user_yield(struct tmm_thread *self)
+{
+	switch_to_scheduler(self, TMM_REQ_YIELD);
+}
+
+void tmm_user_exit(struct tmm_thread *self)
+{
+	switch_to_scheduler(self, TMM_REQ_EXIT);
+	abort(); /* never resumed */
+}
+
+int tmm_us_abandoned(void)
+{
+	return tmm_us.abandoned;
+}

@@ -1,0 +1,92 @@
+/*
+ * sched_user.h — the user-level scheduling engine shared by M:1 and M:N
+ * (sched_user.c; the design is described at the top of that file).
+ */
+#ifndef TMM_SCHED_USER_H
+#define TMM_SCHED_USER_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "runtime.h"
+#include "stack.h"
+#include "timer.h"
+
+/* A processor: the right to run tmm threads, with its own run queue. */
+struct tmm_proc {
+	unsigned int id;
+	struct tmm_spin lock; /* guards the run queue */
+	struct tmm_thread *head, *tail;
+	unsigned long len; /* atomic reads without the lock */
+	uint64_t status;   /* owner id << 2 | PROC_*, atomic */
+	uint64_t tick;	   /* times its worker entered a thread, atomic */
+	struct tmm_worker *owner;
+	/* the monitor's notes */
+	uint64_t seen_tick;
+	uint64_t seen_at;
+};
+
+#define PROC_SCHED 1u	/* its worker is in the scheduler or idle */
+#define PROC_RUNNING 2u /* its worker runs a tmm thread */
+#define PROC_HANDOFF 3u /* the monitor is taking it away */
+#define PROC_STATUS(w, s) ((uint64_t)(w)->id << 2 | (s))
+
+/* A worker: one kernel thread, with the scheduler's context (g0). */
+struct tmm_worker {
+	unsigned int id;
+	pid_t tid;
+	pthread_t pthread;
+	struct tmm_ctx g0;
+	struct tmm_stack *g0_stack; /* the first worker's; the others use their pthread stack */
+	struct tmm_proc *proc;	    /* NULL: a spare, or it lost its processor */
+	struct tmm_thread *cur;
+	struct tmm_thread *handback; /* a thread only this worker may run (tmm_fini's main) */
+	int wake;		     /* futex word */
+	int sleeping;		     /* idle with a processor, atomic */
+	int spare;		     /* waiting for a processor on the spare list */
+	int stop;
+	int done; /* futex word: its kernel thread left the scheduler */
+	void *altstack;
+	struct tmm_worker *next, *next_spare;
+};
+
+struct tmm_user_sched {
+	unsigned int nprocs;
+	struct tmm_proc *procs;
+	struct tmm_worker *first;     /* the kernel thread that called tmm_init */
+	struct tmm_spin workers_lock; /* guards the list, the spare list, the count */
+	struct tmm_worker *workers;
+	struct tmm_worker *spares;
+	unsigned int nworkers;
+	unsigned int nsleeping; /* idle workers holding a processor, atomic */
+	/* the global run queue: threads made runnable by a worker without a processor */
+	struct tmm_spin global_lock;
+	struct tmm_thread *global_head, *global_tail;
+	unsigned long global_len;
+	int abandoned; /* a worker could not be stopped: leak instead of free */
+};
+
+extern struct tmm_user_sched tmm_us;
+
+int tmm_user_start(unsigned int nprocs);
+void tmm_user_stop(void);
+int tmm_user_spawn(struct tmm_thread *t);
+int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadline,
+		  enum tmm_wait why);
+void tmm_user_wake(struct tmm_thread *t);
+void tmm_user_yield(struct tmm_thread *self);
+void tmm_user_exit(struct tmm_thread *self) __attribute__((noreturn));
+
+/* Worker management for M:N (the monitor in sched_mn.c). */
+struct tmm_worker *tmm_worker_spawn(struct tmm_proc *proc, int *err);
+void tmm_worker_wake(struct tmm_worker *w);
+/* Whether queued work is waiting that no idle worker will pick up. */
+int tmm_proc_work_waiting(struct tmm_proc *p, uint64_t now);
+/* Gives @p (taken from its stuck worker) to a spare worker, starting one if needed. */
+int tmm_proc_hand_over(struct tmm_proc *p);
+
+/* M:N's monitor hooks, NULL under M:1. */
+extern void (*tmm_monitor_kick)(void);
+extern void (*tmm_monitor_stop)(void);
+
+#endif /* TMM_SCHED_USER_H */

@@ -1,0 +1,176 @@
+/* stack.c — slabs of guarded stacks and a cache of free ones (see stack.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "spin.h"
+#include "stack.h"
+
+#if TMM_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+
+#define SLAB_SLOTS 64
+
+/* One list of free stacks per usable size. */
+struct size_class {
+	size_t size;
+	struct tmm_stack *free;
+	struct size_class *next;
+};
+
+struct slab {
+	void *base;
+	size_t len;
+	struct tmm_stack *slots;
+	struct slab *next;
+};
+
+static struct tmm_spin stacks_lock;
+static struct size_class *classes;
+static struct slab *slabs;
+static int guards_split; /* 1 once MADV_GUARD_INSTALL was refused */
+
+size_t tmm_page_size(void)
+{
+	static size_t page;
+
+	if (!page)
+		page = (size_t)sysconf(_SC_PAGESIZE);
+	return page;
+}
+
+int tmm_stack_guards_split(void)
+{
+	return guards_split;
+}
+
+static int install_guard(void *page)
+{
+	if (!guards_split && madvise(page, tmm_page_size(), MADV_GUARD_INSTALL) == 0)
+		return 0;
+	guards_split = 1;
+	return mprotect(page, tmm_page_size(), PROT_NONE) ? errno : 0;
+}
+
+static struct size_class *class_for(size_t size)
+{
+	struct size_class *c;
+
+	for (c = classes; c; c = c->next)
+		if (c->size == size)
+			return c;
+	c = calloc(1, sizeof(*c));
+	if (c) {
+		c->size = size;
+		c->next = classes;
+		classes = c;
+	}
+	return c;
+}
+
+/* Maps a slab of stacks of @size and puts its slots on @c's free list. */
+static int slab_grow(struct size_class *c)
+{
+	size_t page = tmm_page_size(), slot = c->size + page;
+	struct slab *s = calloc(1, sizeof(*s));
+	int i, err;
+
+	if (!s)
+		return ENOMEM;
+	s->slots = calloc(SLAB_SLOTS, sizeof(*s->slots));
+	s->len = slot * SLAB_SLOTS;
+	s->base = mmap(0, s->len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (!s->slots || s->base == MAP_FAILED) {
+		err = s->base == MAP_FAILED ? errno : ENOMEM;
+		if (s->base != MAP_FAILED)
+			munmap(s->base, s->len);
+		free(s->slots);
+		free(s);
+		return err == ENOMEM ? ENOMEM : EAGAIN;
+	}
+	for (i = 0; i < SLAB_SLOTS; i++) {
+		char *guard = (char *)s->base + (size_t)i * slot;
+
+		err = install_guard(guard);
+		if (err) {
+			munmap(s->base, s->len);
+			free(s->slots);
+			free(s);
+			return EAGAIN; /* out of mappings: vm.max_map_count */
+		}
+		s->slots[i].lo = guard + page;
+		s->slots[i].size = c->size;
+		s->slots[i].next = c->free;
+		c->free = &s->slots[i];
+	}
+	s->next = slabs;
+	slabs = s;
+	return 0;
+}
+
+struct tmm_stack *tmm_stack_get(size_t size, int *err)
+{
+	size_t page = tmm_page_size();
+	size_t rounded = (size + page - 1) & ~(page - 1);
+	struct size_class *c;
+	struct tmm_stack *st = 0;
+
+	*err = 0;
+	tmm_spin_lock(&stacks_lock);
+	c = class_for(rounded);
+	if (!c)
+		*err = ENOMEM;
+	else if (!c->free)
+		*err = slab_grow(c);
+	if (!*err) {
+		st = c->free;
+		c->free = st->next;
+		st->next = 0;
+		st->asked = size;
+	}
+	tmm_spin_unlock(&stacks_lock);
+#if TMM_ASAN
+	/* A reused stack may still carry the poison of its last thread's frames. */
+	if (st)
+		ASAN_UNPOISON_MEMORY_REGION(st->lo, st->size);
+#endif
+	return st;
+}
+
+void tmm_stack_put(struct tmm_stack *s)
+{
+	struct size_class *c;
+
+	tmm_spin_lock(&stacks_lock);
+	c = class_for(s->size); /* exists: s came from it */
+	s->next = c->free;
+	c->free = s;
+	tmm_spin_unlock(&stacks_lock);
+}
+
+void tmm_stacks_fini(void)
+{
+	tmm_spin_lock(&stacks_lock);
+	while (slabs) {
+		struct slab *s = slabs;
+
+		slabs = s->next;
+		munmap(s->base, s->len);
+		free(s->slots);
+		free(s);
+	}
+	while (classes) {
+		struct size_class *c = classes;
+
+		classes = c->next;
+		free(c);
+	}
+	tmm_spin_unlock(&stacks_lock);
+}
