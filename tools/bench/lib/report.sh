@@ -1,0 +1,283 @@
+# report.sh — from the runs to the medians, the Markdown tables, the
+# targets and the charts.  Sourced by tools/bench/run after workloads.sh.
+
+# Medians with min–max per workload, metric and system; the median peak RSS
+# per workload and system; each system's ratio to tmm m:1 and tmm m:n,
+# oriented so that a ratio above 1 means tmm is better.
+summarise() {
+	local raw=$1 res=$3
+	awk -F, -v sysorder="${SYSTEMS[*]}" -v worder="${WORKLOADS[*]}" '
+	function sort(a, n,   i, j, t) {
+		for (i = 2; i <= n; i++) {
+			t = a[i]
+			for (j = i - 1; j >= 1 && a[j] > t; j--)
+				a[j + 1] = a[j]
+			a[j + 1] = t
+		}
+	}
+	function median(a, n) {
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function ratio(w, m, s, ref,   r, p) {
+		if (!((w, m, ref) in med) || s == ref)
+			return ""
+		r = med[w, m, ref]; p = med[w, m, s]
+		if (better[w, m] == "higher") { t = p; p = r; r = t }
+		if (r == 0)
+			return p == 0 ? "" : "inf"
+		return sprintf("%.4g", p / r)
+	}
+	NR == 1 { next }
+	{
+		key = $1 SUBSEP $4 SUBSEP $2
+		n = ++cnt[key]; vals[key, n] = $5 + 0
+		unit[$1, $4] = $6; better[$1, $4] = $7
+		if (!(($1, $4) in seen)) { seen[$1, $4] = 1; metrics[$1] = metrics[$1] " " $4 }
+		if (!(($1, $2, $3) in runseen)) {
+			runseen[$1, $2, $3] = 1
+			rn = ++rsscnt[$1, $2]; rss[$1, $2, rn] = $8 + 0
+		}
+	}
+	END {
+		nw = split(worder, ws, " "); ns = split(sysorder, ss, " ")
+		for (i = 1; i <= nw; i++) {
+			nm = split(metrics[ws[i]], ms, " ")
+			for (j = 1; j <= nm; j++) for (k = 1; k <= ns; k++) {
+				key = ws[i] SUBSEP ms[j] SUBSEP ss[k]
+				if (!(key in cnt)) continue
+				n = cnt[key]
+				for (x = 1; x <= n; x++) a[x] = vals[key, x]
+				sort(a, n)
+				med[key] = median(a, n); lo[key] = a[1]; hi[key] = a[n]
+			}
+		}
+		print "workload,metric,unit,better,system,median,min,max,runs,peak_rss_kb,vs_tmm_m1,vs_tmm_mn"
+		for (i = 1; i <= nw; i++) {
+			nm = split(metrics[ws[i]], ms, " ")
+			for (j = 1; j <= nm; j++) for (k = 1; k <= ns; k++) {
+				w = ws[i]; m = ms[j]; s = ss[k]; key = w SUBSEP m SUBSEP s
+				if (!(key in cnt)) continue
+				n = rsscnt[w, s]
+				for (x = 1; x <= n; x++) a[x] = rss[w, s, x]
+				sort(a, n)
+				printf "%s,%s,%s,%s,%s,%.6g,%.6g,%.6g,%d,%d,%s,%s\n", w, m, unit[w, m],
+					better[w, m], s, med[key], lo[key], hi[key], cnt[key],
+					median(a, n), ratio(w, m, s, "tmm-m1"), ratio(w, m, s, "tmm-mn")
+			}
+		}
+	}' "$raw" >"$res"
+}
+
+# The Markdown report: the machine, one table per workload and metric, the
+# systems that did not run and why, and the targets.
+write_markdown() {
+	local res=$1 failed=$2 md=$3 started=$4 nruns=$5 mode=$6 load0=$7 load1=$8 w
+	{
+		echo "## Results"
+		echo
+		echo "Taken $started on: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
+			"$ncpus CPUs (nproc), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
+			"Linux $(uname -r)."
+		echo "Median of $nruns interleaved runs${mode:+ (quick sizes)}, with min–max;" \
+			"load average before $load0, after $load1."
+		echo "Ratios: how many times better tmm is than that system (above 1: tmm wins," \
+			"below 1: tmm loses)."
+		for w in "${WORKLOADS[@]}"; do
+			grep -q "^$w," "$res" "$failed" || continue
+			echo
+			echo "### $w"
+			echo
+			describe_of "$w"
+			markdown_tables "$w" "$res" "$failed"
+		done
+		echo
+		echo "### http"
+		echo
+		echo "Not measured yet: the HTTP workload needs non-blocking I/O in libtmm, which does" \
+			"not exist yet (see Documentation/bench.md)."
+		echo
+		check_targets "$res"
+	} >"$md"
+}
+
+markdown_tables() {
+	local w=$1 res=$2 failed=$3
+	awk -F, -v w="$w" -v labels="$(system_labels)" '
+	function fmt(v) {
+		v += 0
+		if (v >= 100 || v == int(v)) return sprintf("%.0f", v)
+		if (v >= 10) return sprintf("%.1f", v)
+		return sprintf("%.2f", v)
+	}
+	function verdict(r, s) {
+		if (r == "") return "—"
+		if (r == "inf") return "∞"
+		if (s ~ /^tmm-/) return sprintf("%.2f×", r)
+		if (r + 0 >= 1) return sprintf("%.2f× better", r)
+		return sprintf("**%.2f×: tmm loses**", r)
+	}
+	BEGIN {
+		n = split(labels, kv, ";")
+		for (i = 1; i <= n; i++) { split(kv[i], p, "="); label[p[1]] = p[2] }
+	}
+	FNR == 1 { file++; next }
+	file == 1 && $1 == w {
+		if ($2 != metric) {
+			metric = $2
+			printf "\n%s, %s (%s is better):\n\n", $2, $3, $4
+			print "| system | median | min–max | peak RSS | tmm m:1 vs it | tmm m:n vs it |"
+			print "|---|---:|---:|---:|---:|---:|"
+		}
+		printf "| %s | %s | %s–%s | %.1f MiB | %s | %s |\n", label[$5], fmt($6), fmt($7),
+			fmt($8), $10 / 1024, verdict($11, $5), verdict($12, $5)
+	}
+	file == 2 && $1 == w {
+		reason = $3
+		for (i = 4; i <= NF; i++) reason = reason "," $i
+		notes = notes sprintf("| %s | %s |\n", label[$2], reason)
+	}
+	END {
+		if (notes != "")
+			printf "\nNot run or failed:\n\n| system | why |\n|---|---|\n%s", notes
+	}' "$res" "$failed"
+}
+
+system_labels() {
+	local s out=
+	for s in "${SYSTEMS[@]}"; do out+="$s=${SYSTEM_LABEL[$s]};"; done
+	echo "${out%;}"
+}
+
+# The median of one figure from results.csv, or nothing.
+median_of() {
+	awk -F, -v w="$2" -v m="$3" -v s="$4" '$1 == w && $2 == m && $5 == s { print $6 }' "$1"
+}
+
+peak_of() {
+	awk -F, -v w="$2" -v s="$3" '$1 == w && $5 == s { print $10; exit }' "$1"
+}
+
+# One row of the targets table: "a OP b" with the figures it compares.
+target_row() {
+	local what=$1 a=$2 op=$3 b=$4 shown=$5 result
+	if [[ -z $a || -z $b ]]; then
+		result="not measured" shown="—"
+	elif awk -v a="$a" -v b="$b" -v op="$op" 'BEGIN {
+		exit !((op == "<=" && a <= b) || (op == ">=" && a >= b) || (op == "<" && a < b))
+	}'; then
+		result="met"
+	else
+		result="**missed**"
+	fi
+	echo "| $what | $shown | $result |"
+}
+
+ratio() {
+	[[ -n $1 && -n $2 ]] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3g", a / b }'
+}
+
+check_targets() {
+	local res=$1 model ctx fiber go pth y c t1 t2 mem gomem peak ret
+	echo "### Targets (ratios within this run)"
+	echo
+	echo "| target | figures | result |"
+	echo "|---|---|---|"
+	ctx=$(median_of "$res" yield yield context)
+	for model in tmm-m1 tmm-mn; do
+		local name=${SYSTEM_LABEL[$model]}
+		y=$(median_of "$res" yield yield "$model")
+		target_row "$name yield within 3× of the bare switch" "$(ratio "$y" "$ctx")" "<=" 3 \
+			"$y ns vs $ctx ns: $(ratio "$y" "$ctx")×"
+		for peer in fiber go; do
+			local p
+			p=$(median_of "$res" yield yield $peer)
+			target_row "$name yield ≥ 3× faster than ${SYSTEM_LABEL[$peer]}" \
+				"$(ratio "$p" "$y")" ">=" 3 "$p ns vs $y ns: $(ratio "$p" "$y")×"
+		done
+		c=$(median_of "$res" create create_join "$model")
+		for peer in fiber go; do
+			p=$(median_of "$res" create create_join $peer)
+			target_row "$name create+join ≥ 3× faster than ${SYSTEM_LABEL[$peer]}" \
+				"$(ratio "$p" "$c")" ">=" 3 "$p ns vs $c ns: $(ratio "$p" "$c")×"
+		done
+		p=$(median_of "$res" create create_join pthread)
+		target_row "$name create+join ≥ 100× faster than pthreads" \
+			"$(ratio "$p" "$c")" ">=" 100 "$p ns vs $c ns: $(ratio "$p" "$c")×"
+	done
+	local m p
+	m=$(median_of "$res" mutex mutex_handoff tmm-mn)
+	p=$(median_of "$res" mutex mutex_handoff pthread)
+	target_row "tmm m:n mutex handoff faster than pthreads" "$m" "<" "$p" "$m ns vs $p ns"
+	t1=$(median_of "$res" forkjoin-1 forkjoin tmm-mn)
+	t2=$(median_of "$res" forkjoin-2 forkjoin tmm-mn)
+	target_row "tmm m:n fork-join on 2 kernel threads ≥ 1.8× faster than on 1" \
+		"$(ratio "$t1" "$t2")" ">=" 1.8 "$t1 ms vs $t2 ms: $(ratio "$t1" "$t2")×"
+	mem=$(median_of "$res" live-1m mem_per_thread tmm-mn)
+	gomem=$(median_of "$res" live-1m mem_per_thread go)
+	peak=$(peak_of "$res" live-1m tmm-mn)
+	target_row "tmm m:n: 1,000,000 live threads fit in 24 GiB" "${peak:+$((peak / 1024))}" "<=" \
+		$((24 * 1024)) "peak RSS ${peak:+$((peak / 1024))} MiB"
+	target_row "tmm m:n: memory per live thread ≤ Go's (1,000,000)" "$mem" "<=" "$gomem" \
+		"$mem B vs $gomem B"
+	ret=$(median_of "$res" blocking retained tmm-mn)
+	target_row "tmm m:n keeps ≥ 90% of CPU-bound throughput beside blocked threads" \
+		"$ret" ">=" 90 "$ret %"
+	ret=$(median_of "$res" blocking retained tmm-m1)
+	echo "| tmm m:1 shows the stall of a blocking read | ${ret:-?} % retained |" \
+		"$([[ -n $ret ]] && echo shown || echo not measured) |"
+}
+
+# One PNG per workload: a panel per metric, a bar per system (the median)
+# with the min–max range; tmm's models in one colour, the peers in another.
+draw_charts() {
+	local res=$1 out=$2 w
+	mkdir -p "$out/chart-data"
+	for w in "${WORKLOADS[@]}"; do
+		grep -q "^$w," "$res" || continue
+		draw_chart "$res" "$out" "$w"
+	done
+}
+
+draw_chart() {
+	local res=$1 out=$2 w=$3 metric metrics n script
+	metrics=$(awk -F, -v w="$w" '$1 == w && !seen[$2]++ { print $2 }' "$res")
+	n=$(echo "$metrics" | wc -l)
+	script="set terminal pngcairo noenhanced size $((560 * n)),480 font 'DejaVu Sans,10'
+set output '$out/$w.png'
+set multiplot layout 1,$n title '$w: median of the runs, bar from min to max; tmm blue, peers orange'
+set style fill solid 0.8 border -1
+set boxwidth 0.7
+set grid ytics
+set xtics rotate by -30
+set key off
+set tmargin 5"
+	for metric in $metrics; do
+		local data=$out/chart-data/$w.$metric.dat unit better scale scale_note
+		awk -F, -v w="$w" -v m="$metric" -v labels="$(system_labels)" '
+		BEGIN { n = split(labels, kv, ";"); for (i = 1; i <= n; i++) { split(kv[i], p, "="); l[p[1]] = p[2] } }
+		$1 == w && $2 == m { printf "\"%s\" %s %s %s %d\n", l[$5], $6, $7, $8, ($5 ~ /^tmm-/) ? 1 : 2 }' \
+			"$res" >"$data"
+		unit=$(awk -F, -v w="$w" -v m="$metric" '$1 == w && $2 == m { print $3; exit }' "$res")
+		better=$(awk -F, -v w="$w" -v m="$metric" '$1 == w && $2 == m { print $4; exit }' "$res")
+		# A logarithmic axis when the systems are orders of magnitude apart.
+		scale=$(awk '{ v = $(NF - 3) } v > 0 { if (!lo || v < lo) lo = v; if (v > hi) hi = v }
+			END { print (lo > 0 && hi / lo > 30) ? "log" : "linear" }' "$data")
+		scale_note=
+		if [[ $scale == log ]]; then
+			scale_note=", log scale"
+			script+=$'\nset logscale y\nset yrange [*:*]'
+		else
+			script+=$'\nunset logscale y\nset yrange [0:*]'
+		fi
+		script+="
+set title \"$metric ($unit, $better is better${scale_note})\"
+set ylabel '$unit'
+plot '$data' using 0:2:(\$5 == 1 ? 0x2a6fdb : 0xe08a1e):xtic(1) with boxes lc rgb variable, \\
+     '' using 0:2:3:4 with yerrorbars lc rgb 'black' pt 0, \\
+     '' using 0:4:(\$2 >= 100 ? sprintf('%.0f', \$2) : sprintf('%.3g', \$2)) with labels offset 0,1.1 font ',9'"
+	done
+	script+="
+unset multiplot"
+	echo "$script" | gnuplot 2>"$out/chart-data/$w.gnuplot.err" ||
+		echo "bench: gnuplot failed for $w (see $out/chart-data/$w.gnuplot.err)" >&2
+}

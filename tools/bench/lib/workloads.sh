@@ -1,0 +1,136 @@
+# workloads.sh — which workloads exist, which systems run each, and how each
+# system is started for it.  Sourced by tools/bench/run.
+#
+# Systems: tmm under its three models (one program per workload, model from
+# TMM_MODEL), glibc pthreads, GNU Pth, Boost.Fiber, the Go runtime, and a bare
+# Boost.Context switch as the floor of the yield workload.
+
+SYSTEMS=(tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go context)
+TMM_SYSTEMS=(tmm-m1 tmm-1to1 tmm-mn)
+
+declare -A SYSTEM_LABEL=(
+	[tmm-m1]="tmm m:1" [tmm-1to1]="tmm 1:1" [tmm-mn]="tmm m:n"
+	[pthread]="pthreads" [pth]="GNU Pth" [fiber]="Boost.Fiber" [go]="Go"
+	[context]="bare switch"
+)
+
+ncpus=$(nproc)
+
+# Sets WORKLOADS (in report order) and the sizes; $1 non-empty: quick sizes.
+define_workloads() {
+	if [[ -n $1 ]]; then
+		yield_rounds=30000 create_count=5000 mutex_rounds=10000 cond_rounds=5000
+		chan_rounds=10000 fib_n=18 live_small=10000 live_large=100000 window_ms=300
+		live_small_id=live-10k live_large_id=live-100k
+	else
+		yield_rounds=300000 create_count=50000 mutex_rounds=100000 cond_rounds=50000
+		chan_rounds=100000 fib_n=23 live_small=100000 live_large=1000000 window_ms=1000
+		live_small_id=live-100k live_large_id=live-1m
+	fi
+	WORKLOADS=(yield create mutex cond chan forkjoin-1 forkjoin-2
+		"$live_small_id" "$live_large_id" blocking)
+}
+
+# What a workload measures, in a sentence for the report.
+describe_of() {
+	case $1 in
+	yield) echo "Two threads call yield in a loop, $yield_rounds times each; time per yield." \
+		"The bare switch is one register-only switch of Boost.Context (no scheduler)." ;;
+	create) echo "Create and join one empty thread, $create_count times; time per create+join." ;;
+	mutex) echo "Two threads take one mutex $mutex_rounds times each, holding it across a" \
+		"yield so that the other must wait for it; time per acquisition." ;;
+	cond) echo "Two threads pass a turn back and forth with one mutex and condition" \
+		"variable, $cond_rounds times each; time per handoff." ;;
+	chan) echo "Two threads pass a value back and forth over two rendezvous channels," \
+		"$chan_rounds round trips; time per message (pthreads have no channel;" \
+		"GNU Pth uses its message ports)." ;;
+	forkjoin-*) echo "fib($fib_n) with a thread spawned for fib(n-1) at every call" \
+		"($(fib_spawns "$fib_n") threads) on ${1#forkjoin-} kernel thread(s)" \
+		"(TMM_KTHREADS, GOMAXPROCS, work-stealing threads, or CPUs by affinity" \
+		"for pthreads and tmm 1:1); total time." ;;
+	live-*) echo "$(live_count "$1") threads created, each left asleep on one event;" \
+		"time per thread until all sleep, and resident memory per thread" \
+		"(getrusage peak, minus the peak before)." ;;
+	blocking) echo "$ncpus CPU-bound threads (about 10 µs of work, then yield) count units" \
+		"of work for ${window_ms} ms, alone and then beside $ncpus threads blocked in a" \
+		"raw read(); 'retained' is the second over the first." ;;
+	esac
+}
+
+fib_spawns() {
+	local a=0 b=1 t i
+	for ((i = 0; i <= $1; i++)); do t=$((a + b)); a=$b; b=$t; done
+	echo $((a - 1))
+}
+
+live_count() {
+	if [[ $1 == "$live_small_id" ]]; then echo "$live_small"; else echo "$live_large"; fi
+}
+
+# The systems that run a workload, in report order.
+systems_of() {
+	case $1 in
+	yield) echo "${SYSTEMS[@]}" ;;
+	chan) echo tmm-m1 tmm-1to1 tmm-mn pth fiber go ;;
+	*) echo tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go ;;
+	esac
+}
+
+# Non-empty: why this system is not run on this workload.
+skip_of() {
+	local sys=$1 w=$2
+	case $w in
+	forkjoin-1 | forkjoin-[2-9]*)
+		if [[ $w != forkjoin-1 && ($sys == tmm-m1 || $sys == pth) ]]; then
+			echo "n/a: one kernel thread by design"
+		fi
+		;;
+	"$live_large_id")
+		if grep "^$live_small_id,$sys," "$failed" 2>/dev/null | grep -qv ',not built$'; then
+			echo "skipped: did not complete $live_small_id"
+		fi
+		;;
+	esac
+}
+
+program_of() {
+	local sys=$1 w=$2
+	case $sys in tmm-*) sys=tmm ;; esac
+	case $w in forkjoin-*) w=forkjoin ;; live-*) w=live ;; esac
+	echo "$sys-$w"
+}
+
+env_of() {
+	local sys=$1 w=$2 k=
+	[[ $w == forkjoin-* ]] && k=${w#forkjoin-}
+	case $sys in
+	tmm-m1) echo TMM_MODEL=m:1 ;;
+	tmm-1to1) echo TMM_MODEL=1:1 ;;
+	tmm-mn) echo TMM_MODEL=m:n ${k:+TMM_KTHREADS=$k} ;;
+	go) echo ${k:+GOMAXPROCS=$k} ;;
+	esac
+}
+
+# Kernel-thread-per-thread systems get their CPUs from the affinity mask.
+prefix_of() {
+	local sys=$1 w=$2
+	if [[ $w == forkjoin-* && ($sys == pthread || $sys == tmm-1to1) ]]; then
+		echo taskset -c "0-$((${w#forkjoin-} - 1))"
+	fi
+}
+
+args_of() {
+	local sys=$1 w=$2
+	case $w in
+	yield) echo "$yield_rounds" ;;
+	create) echo "$create_count" ;;
+	mutex) echo "$mutex_rounds" ;;
+	cond) echo "$cond_rounds" ;;
+	chan) echo "$chan_rounds" ;;
+	forkjoin-*)
+		if [[ $sys == fiber ]]; then echo "$fib_n ${w#forkjoin-}"; else echo "$fib_n"; fi
+		;;
+	live-*) live_count "$w" ;;
+	blocking) echo "$ncpus $ncpus $window_ms" ;;
+	esac
+}

@@ -1,0 +1,79 @@
+/*
+ * Blocking interference, GNU Pth: CPU-bound threads count units of work for
+ * a fixed window, first alone, then while other threads sit in a raw
+ * blocking read() (not pth_read) on a pipe written only after the window.
+ */
+#include <pth.h>
+#include <sys/syscall.h>
+
+#include "bench.h"
+
+static uint64_t deadline;
+static int pipe_fds[2];
+
+static void *cpu_worker(void *arg)
+{
+	long *done = arg;
+	uint64_t x = (uint64_t)(uintptr_t)arg;
+
+	while (bench_now_ns() < deadline) {
+		x = bench_burn(x);
+		(*done)++;
+		pth_yield(NULL);
+	}
+	return (void *)(uintptr_t)(x & 1);
+}
+
+static void *blocker(void *arg)
+{
+	char c;
+
+	if (syscall(SYS_read, pipe_fds[0], &c, 1) != 1)
+		bench_die("read: %s", strerror(errno));
+	return arg;
+}
+
+static double phase(int ncpu, int nblocked, uint64_t window_ns)
+{
+	pth_t cpu[64], blocked[64];
+	long done[64] = {0}, total = 0;
+	pid_t releaser;
+
+	deadline = bench_now_ns() + window_ns;
+	releaser = bench_release_at(pipe_fds[1], deadline + window_ns / 10, nblocked);
+	for (int i = 0; i < nblocked; i++)
+		if (!(blocked[i] = pth_spawn(PTH_ATTR_DEFAULT, blocker, NULL)))
+			bench_die("pth_spawn failed");
+	for (int i = 0; i < ncpu; i++)
+		if (!(cpu[i] = pth_spawn(PTH_ATTR_DEFAULT, cpu_worker, &done[i])))
+			bench_die("pth_spawn failed");
+	for (int i = 0; i < ncpu; i++) {
+		pth_join(cpu[i], NULL);
+		total += done[i];
+	}
+	for (int i = 0; i < nblocked; i++)
+		pth_join(blocked[i], NULL);
+	bench_reap(releaser);
+	return (double)total / ((double)window_ns / 1e9);
+}
+
+int main(int argc, char **argv)
+{
+	int ncpu = (int)bench_arg(argc, argv, 1, 2);
+	int nblocked = (int)bench_arg(argc, argv, 2, 2);
+	uint64_t window_ns = (uint64_t)bench_arg(argc, argv, 3, 1000) * 1000000u;
+	double alone, beside;
+
+	if (ncpu > 64 || nblocked > 64)
+		bench_die("at most 64 threads of each kind");
+	if (pipe(pipe_fds))
+		bench_die("pipe: %s", strerror(errno));
+	pth_init();
+	alone = phase(ncpu, 0, window_ns);
+	beside = phase(ncpu, nblocked, window_ns);
+	bench_report("work_alone", alone, "units/s", "higher");
+	bench_report("work_beside_blocked", beside, "units/s", "higher");
+	bench_report("retained", 100.0 * beside / alone, "%", "higher");
+	pth_kill();
+	return 0;
+}
