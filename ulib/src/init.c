@@ -14,6 +14,7 @@
 #include "waitq.h"
 
 struct tmm_runtime tmm_rt;
+unsigned long tmm_generation;
 static void *main_altstack;
 
 static int model_from_env(enum tmm_model *model)
@@ -130,6 +131,7 @@ TMM_API int tmm_init(const struct tmm_config *cfg)
 	if (tmm_rt.started)
 		return EBUSY;
 	memset(&tmm_rt, 0, sizeof(tmm_rt));
+	tmm_generation++;
 	err = read_config(cfg);
 	if (err)
 		return err;

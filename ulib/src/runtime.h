@@ -40,6 +40,7 @@ struct tmm_worker;
 struct tmm_thread {
 	/* identity and life cycle */
 	unsigned long id;
+	unsigned long generation; /* tmm_init's count when created */
 	char name[TMM_NAME_MAX];
 	int state; /* enum tmm_state, atomic */
 	int daemon;
@@ -132,6 +133,14 @@ struct tmm_runtime {
 };
 
 extern struct tmm_runtime tmm_rt;
+
+/* Counts tmm_init calls; a 1:1 daemon left over from an earlier run is stale. */
+extern unsigned long tmm_generation;
+
+static inline int tmm_thread_stale(const struct tmm_thread *t)
+{
+	return !tmm_rt.started || t->generation != tmm_generation;
+}
 
 /* The calling kernel thread's running tmm thread (per kernel thread). */
 void tmm_set_current(struct tmm_thread *t);

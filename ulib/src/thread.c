@@ -57,6 +57,7 @@ struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr)
 	if (!t)
 		return 0;
 	t->refs = 2;
+	t->generation = tmm_generation;
 	t->timer_idx = -1;
 	t->state = TMM_NEW;
 	if (attr && attr->name)
@@ -165,6 +166,8 @@ void tmm_thread_terminated(struct tmm_thread *t)
 void tmm_thread_run(struct tmm_thread *t)
 {
 	t->retval = t->fn(t->arg);
+	if (tmm_thread_stale(t))
+		pthread_exit(0); /* a 1:1 daemon outliving tmm_fini: the runtime is gone */
 	tmm_thread_finish(t);
 	tmm_rt.sched->exit(t);
 }
@@ -274,7 +277,7 @@ TMM_API void tmm_exit(void *retval)
 {
 	struct tmm_thread *self = tmm_current();
 
-	if (!self || !tmm_rt.started)
+	if (!self || tmm_thread_stale(self))
 		pthread_exit(retval);
 	if (self->is_main) {
 		/* Main: like returning from main() after tmm_fini(). */
