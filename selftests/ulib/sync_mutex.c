@@ -1,0 +1,253 @@
+// tmm_mutex_t: ownership rules, every error return, recursion, and exact
+// counts when many threads contend.
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "tmm.h"
+
+#define MS 1000000ull
+
+FIXTURE(rt){};
+FIXTURE_SETUP(rt)
+{
+	ASSERT_EQ(0, tmm_init(NULL));
+}
+FIXTURE_TEARDOWN(rt)
+{
+	EXPECT_EQ(0, tmm_fini());
+}
+
+/* Runs fn(arg) in a new tmm thread and returns what it returned. */
+static intptr_t in_thread(void *(*fn)(void *), void *arg)
+{
+	tmm_thread_t *t;
+	void *ret = (void *)-1;
+
+	if (tmm_create(&t, NULL, fn, arg) || tmm_join(t, &ret))
+		return -1;
+	return (intptr_t)ret;
+}
+
+static void *try_lock(void *m)
+{
+	intptr_t rc = tmm_mutex_trylock(m);
+
+	if (rc == 0)
+		tmm_mutex_unlock(m);
+	return (void *)rc;
+}
+
+static void *unlock(void *m)
+{
+	return (void *)(intptr_t)tmm_mutex_unlock(m);
+}
+
+/* Waits until t is parked, so that a test observes a thread truly blocked. */
+static void wait_blocked(tmm_thread_t *t)
+{
+	for (int i = 0; i < 5000 && tmm_thread_state(t) != TMM_BLOCKED; i++)
+		tmm_sleep_ns(MS / 10);
+}
+
+TEST_F(rt, lock_unlock_and_trylock_from_another_thread)
+{
+	tmm_mutex_t m;
+
+	ASSERT_EQ(0, tmm_mutex_init(&m, 0));
+	ASSERT_EQ(0, tmm_mutex_lock(&m));
+	EXPECT_EQ(EBUSY, in_thread(try_lock, &m));
+	ASSERT_EQ(0, tmm_mutex_unlock(&m));
+	EXPECT_EQ(0, in_thread(try_lock, &m));
+	EXPECT_EQ(0, tmm_mutex_trylock(&m));
+	EXPECT_EQ(0, tmm_mutex_unlock(&m));
+	EXPECT_EQ(0, tmm_mutex_destroy(&m));
+}
+
+TEST_F(rt, owner_relocking_a_normal_mutex_is_edeadlk)
+{
+	tmm_mutex_t m;
+
+	ASSERT_EQ(0, tmm_mutex_init(&m, 0));
+	ASSERT_EQ(0, tmm_mutex_lock(&m));
+	EXPECT_EQ(EDEADLK, tmm_mutex_lock(&m));
+	EXPECT_EQ(EBUSY, tmm_mutex_trylock(&m));
+	EXPECT_EQ(0, tmm_mutex_unlock(&m));
+	/* One unlock released it: the failed relocks took nothing. */
+	EXPECT_EQ(EPERM, tmm_mutex_unlock(&m));
+	EXPECT_EQ(0, tmm_mutex_destroy(&m));
+}
+
+TEST_F(rt, unlock_by_a_non_owner_is_eperm)
+{
+	tmm_mutex_t m;
+
+	ASSERT_EQ(0, tmm_mutex_init(&m, 0));
+	EXPECT_EQ(EPERM, tmm_mutex_unlock(&m)); /* nobody holds it */
+	ASSERT_EQ(0, tmm_mutex_lock(&m));
+	EXPECT_EQ(EPERM, in_thread(unlock, &m));
+	/* Still ours. */
+	EXPECT_EQ(EBUSY, in_thread(try_lock, &m));
+	EXPECT_EQ(0, tmm_mutex_unlock(&m));
+	EXPECT_EQ(0, tmm_mutex_destroy(&m));
+}
+
+TEST_F(rt, destroy_while_locked_is_ebusy)
+{
+	tmm_mutex_t m;
+
+	ASSERT_EQ(0, tmm_mutex_init(&m, 0));
+	ASSERT_EQ(0, tmm_mutex_lock(&m));
+	EXPECT_EQ(EBUSY, tmm_mutex_destroy(&m));
+	EXPECT_EQ(0, tmm_mutex_unlock(&m));
+	EXPECT_EQ(0, tmm_mutex_destroy(&m));
+}
+
+TEST_F(rt, bad_arguments_are_einval)
+{
+	tmm_mutex_t m;
+	tmm_mutex_t zeroed;
+
+	memset(&zeroed, 0, sizeof(zeroed));
+	EXPECT_EQ(EINVAL, tmm_mutex_init(NULL, 0));
+	EXPECT_EQ(EINVAL, tmm_mutex_init(&m, 42));
+	EXPECT_EQ(EINVAL, tmm_mutex_lock(NULL));
+	EXPECT_EQ(EINVAL, tmm_mutex_trylock(NULL));
+	EXPECT_EQ(EINVAL, tmm_mutex_unlock(NULL));
+	EXPECT_EQ(EINVAL, tmm_mutex_destroy(NULL));
+	EXPECT_EQ(EINVAL, tmm_mutex_lock(&zeroed));
+	EXPECT_EQ(EINVAL, tmm_mutex_trylock(&zeroed));
+	EXPECT_EQ(EINVAL, tmm_mutex_unlock(&zeroed));
+	EXPECT_EQ(EINVAL, tmm_mutex_destroy(&zeroed));
+	ASSERT_EQ(0, tmm_mutex_init(&m, 0));
+	ASSERT_EQ(0, tmm_mutex_destroy(&m));
+	EXPECT_EQ(EINVAL, tmm_mutex_lock(&m));
+	EXPECT_EQ(EINVAL, tmm_mutex_destroy(&m));
+}
+
+TEST_F(rt, static_initializer_gives_a_working_mutex)
+{
+	static tmm_mutex_t m = TMM_MUTEX_INITIALIZER;
+
+	EXPECT_EQ(0, tmm_mutex_lock(&m));
+	EXPECT_EQ(EBUSY, in_thread(try_lock, &m));
+	EXPECT_EQ(0, tmm_mutex_unlock(&m));
+	EXPECT_EQ(0, tmm_mutex_destroy(&m));
+}
+
+TEST_F(rt, recursive_mutex_counts_its_holds)
+{
+	tmm_mutex_t m;
+
+	ASSERT_EQ(0, tmm_mutex_init(&m, TMM_MUTEX_RECURSIVE));
+	ASSERT_EQ(0, tmm_mutex_lock(&m));
+	ASSERT_EQ(0, tmm_mutex_lock(&m));
+	ASSERT_EQ(0, tmm_mutex_trylock(&m));
+	for (int held = 3; held > 0; held--) {
+		EXPECT_EQ(EBUSY, in_thread(try_lock, &m));
+		EXPECT_EQ(EBUSY, tmm_mutex_destroy(&m));
+		EXPECT_EQ(0, tmm_mutex_unlock(&m));
+	}
+	EXPECT_EQ(EPERM, tmm_mutex_unlock(&m));
+	EXPECT_EQ(0, in_thread(try_lock, &m));
+	EXPECT_EQ(0, tmm_mutex_destroy(&m));
+}
+
+struct handoff {
+	tmm_mutex_t m;
+	int released; /* written by main under m */
+	int seen;     /* what the thread saw once it got m */
+};
+
+static void *lock_and_look(void *arg)
+{
+	struct handoff *h = arg;
+
+	if (tmm_mutex_lock(&h->m))
+		return (void *)-1;
+	h->seen = h->released;
+	tmm_mutex_unlock(&h->m);
+	return 0;
+}
+
+TEST_F(rt, blocked_thread_gets_the_mutex_when_main_unlocks)
+{
+	struct handoff h = {.released = 0, .seen = -1};
+	tmm_thread_t *t;
+
+	ASSERT_EQ(0, tmm_mutex_init(&h.m, 0));
+	ASSERT_EQ(0, tmm_mutex_lock(&h.m));
+	ASSERT_EQ(0, tmm_create(&t, NULL, lock_and_look, &h));
+	wait_blocked(t);
+	h.released = 1;
+	ASSERT_EQ(0, tmm_mutex_unlock(&h.m));
+	ASSERT_EQ(0, tmm_join(t, NULL));
+	EXPECT_EQ(1, h.seen);
+	EXPECT_EQ(0, tmm_mutex_destroy(&h.m));
+}
+
+#define WORKERS 8
+#define ROUNDS 4000
+
+struct counter {
+	tmm_mutex_t m;
+	unsigned long value; /* only under m, deliberately not atomic */
+};
+
+static void *count_up(void *arg)
+{
+	struct counter *c = arg;
+
+	for (int i = 0; i < ROUNDS; i++) {
+		if (tmm_mutex_lock(&c->m))
+			return (void *)-1;
+		unsigned long v = c->value;
+
+		/* Now and then give up the CPU inside the critical section, so
+		 * that even on one kernel thread others find the mutex held. */
+		if (i % 64 == 0)
+			tmm_yield();
+		c->value = v + 1;
+		tmm_mutex_unlock(&c->m);
+	}
+	return 0;
+}
+
+TEST_F(rt, contended_counter_ends_exact)
+{
+	struct counter c = {.value = 0};
+	tmm_thread_t *t[WORKERS];
+
+	ASSERT_EQ(0, tmm_mutex_init(&c.m, 0));
+	for (int i = 0; i < WORKERS; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, count_up, &c));
+	EXPECT_EQ(NULL, count_up(&c)); /* main contends too */
+	for (int i = 0; i < WORKERS; i++) {
+		void *ret;
+
+		ASSERT_EQ(0, tmm_join(t[i], &ret));
+		EXPECT_EQ(NULL, ret);
+	}
+	EXPECT_EQ((unsigned long)(WORKERS + 1) * ROUNDS, c.value);
+	EXPECT_EQ(0, tmm_mutex_destroy(&c.m));
+}
+
+TEST_F(rt, contended_recursive_counter_ends_exact)
+{
+	struct counter c = {.value = 0};
+	tmm_thread_t *t[WORKERS];
+
+	ASSERT_EQ(0, tmm_mutex_init(&c.m, TMM_MUTEX_RECURSIVE));
+	ASSERT_EQ(0, tmm_mutex_lock(&c.m)); /* one extra hold around it all */
+	for (int i = 0; i < WORKERS; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, count_up, &c));
+	EXPECT_EQ(NULL, count_up(&c));
+	ASSERT_EQ(0, tmm_mutex_unlock(&c.m));
+	for (int i = 0; i < WORKERS; i++)
+		ASSERT_EQ(0, tmm_join(t[i], NULL));
+	EXPECT_EQ((unsigned long)(WORKERS + 1) * ROUNDS, c.value);
+	EXPECT_EQ(0, tmm_mutex_destroy(&c.m));
+}
+
+TEST_HARNESS_MAIN
