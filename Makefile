@@ -60,6 +60,7 @@ check: | deps
 	@rm -f $(O)/check/*.summary
 	@mkdir -p $(O)/check
 	@$(MAKE) --no-print-directory check-host || true
+	@$(MAKE) --no-print-directory check-fuzz || true
 	@$(MAKE) --no-print-directory check-style || true
 	@$(MAKE) --no-print-directory check-vm || true
 	@tools/check/summary $(O)/check/*.summary

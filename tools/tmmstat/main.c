@@ -1,74 +1,62 @@
 /*
  * tmmstat — the kernel's view (tmm.ko, over generic netlink) beside ulib's
  * view of which user threads run on which kernel thread.
+ *
+ * main.c only dispatches; each command lives in cmd_<name>.c.
  */
-#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <linux/tmm.h>
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
-#include <netlink/netlink.h>
+#include "tmmstat.h"
 
-/* Exit codes: each error a person can act on has its own. */
-enum { EXIT_USAGE = 2, EXIT_NO_MODULE = 3, EXIT_NETLINK = 4 };
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+    {"show", cmd_show, "one row per kernel thread of PID (--ult: with its tmm threads)"},
+    {"top", cmd_top, "show, refreshed every second with per-interval figures"},
+    {"hist", cmd_hist, "block-duration and wakeup-latency histograms as bars"},
+    {"watch", cmd_watch, "one line per thread or process exit, as they happen"},
+    {"run", cmd_run, "run a program tracked, report all its threads when it ends"},
+    {"track", cmd_track, "start tracking a process"},
+    {"untrack", cmd_untrack, "stop tracking a process"},
+};
 
-static int on_hello(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *attrs[TMM_A_MAX + 1];
-	unsigned int *version = arg;
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, attrs, TMM_A_MAX, NULL) < 0 || !attrs[TMM_A_VERSION])
-		return NL_SKIP;
-	*version = nla_get_u32(attrs[TMM_A_VERSION]);
-	return NL_OK;
-}
-
-static int cmd_hello(void)
-{
-	struct nl_sock *sock = nl_socket_alloc();
-	unsigned int version = 0;
-	int family, err, rc = 0;
-
-	if (!sock || genl_connect(sock) < 0) {
-		fprintf(stderr, "tmmstat: cannot open a generic netlink socket\n");
-		return EXIT_NETLINK;
-	}
-	family = genl_ctrl_resolve(sock, TMM_GENL_NAME);
-	if (family < 0) {
-		fprintf(stderr, "tmmstat: the tmm module is not loaded (no netlink family \"%s\"); "
-				"load it with: modprobe tmm\n", TMM_GENL_NAME);
-		nl_socket_free(sock);
-		return EXIT_NO_MODULE;
-	}
-	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_hello, &version);
-	err = genl_send_simple(sock, family, TMM_CMD_HELLO, TMM_GENL_VERSION, 0);
-	if (err >= 0)
-		err = nl_recvmsgs_default(sock);
-	if (err < 0 || version == 0) {
-		fprintf(stderr, "tmmstat: the tmm module did not answer: %s\n", nl_geterror(err));
-		rc = EXIT_NETLINK;
-	} else {
-		printf("tmm module: family \"%s\" id %d, version %u\n", TMM_GENL_NAME, family, version);
-	}
-	nl_socket_free(sock);
-	return rc;
-}
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: tmmstat hello   ask the tmm module for its version\n");
+	fprintf(out, "usage: tmmstat COMMAND [OPTIONS] [ARGS]\n\n"
+		     "Scheduling statistics of kernel threads from tmm.ko, side by side with\n"
+		     "the tmm threads libtmm runs on them.\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'tmmstat COMMAND --help' describes each; see also tmmstat(1).\n\n"
+		     "exit status:\n"
+		     "  0  success (run: PROG's own status)\n"
+		     "  1  other error\n"
+		     "  2  bad arguments\n"
+		     "  3  tmm.ko is not loaded\n"
+		     "  4  tmm.ko is loaded but its netlink family is missing\n"
+		     "  5  permission denied\n"
+		     "  6  no such process or thread\n"
+		     "  7  not a tmm process (--ult)\n"
+		     "  8  the process is not tracked\n"
+		     "  9  tmm.ko or the snapshot answered in a way this tmmstat cannot read\n");
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "hello") == 0)
-		return cmd_hello();
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		usage(stdout);
-		return 0;
-	}
-	usage(stderr);
-	return EXIT_USAGE;
+	opterr = 0; /* each command prints its own one-line error */
+	if (argc < 2)
+		return usage(stderr), EXIT_USAGE;
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		return usage(stdout), EXIT_OK;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	return usage_error(NULL, "unknown command '%s'", argv[1]);
 }

@@ -67,7 +67,7 @@ int snapshot_check(const void *buf, size_t size, struct snapshot *s, const char 
 /* Opens the memfd named TMM_SNAP_MEMFD_NAME among pid's descriptors. */
 static int open_snapshot_fd(pid_t pid, int *fd_out)
 {
-	char path[64], link[256], want[64];
+	char path[300], link[256], want[64];
 	struct dirent *d;
 	DIR *dir;
 	int err = ENOENT;
@@ -147,8 +147,8 @@ int snapshot_read(pid_t pid, struct snapshot *s, const char **why)
 		return err;
 	/* The writer reorganises its tables rarely; a torn copy is retried. */
 	for (attempt = 0; attempt < 10; attempt++) {
-		void *buf;
-		size_t size;
+		void *buf = NULL;
+		size_t size = 0;
 		uint64_t gen;
 
 		err = read_all(fd, &buf, &size);
