@@ -30,18 +30,28 @@ static void waitq_remove(struct tmm_waitq *q, struct tmm_waiter *w)
 
 int tmm_waitq_wait(struct tmm_waitq *q, struct tmm_waiter *w, uint64_t deadline)
 {
+	int rc;
+
 	w->thread = tmm_current();
 	w->popped = 0;
 	waitq_append(q, w);
-	if (tmm_park(&q->lock, deadline) == 0)
+	rc = tmm_park(&q->lock, deadline);
+	/*
+	 * A permit left by an unpark that was not meant for this wait must not
+	 * end it: returning while still queued would leave w, on our stack,
+	 * linked into the queue.  The waker sets popped before it unparks.
+	 */
+	while (rc == 0 && !__atomic_load_n(&w->popped, __ATOMIC_ACQUIRE))
+		rc = tmm_park(0, deadline);
+	if (rc == 0)
 		return 0;
 
-	/* Timed out: leave the queue, unless a waker popped us meanwhile. */
+	/* Timed out (or park failed): leave the queue, unless popped meanwhile. */
 	tmm_spin_lock(&q->lock);
 	if (!w->popped) {
 		waitq_remove(q, w);
 		tmm_spin_unlock(&q->lock);
-		return ETIMEDOUT;
+		return rc;
 	}
 	tmm_spin_unlock(&q->lock);
 	/* Served: its unpark is on the way; consume it so no permit lingers. */
@@ -55,7 +65,8 @@ struct tmm_waiter *tmm_waitq_pop(struct tmm_waitq *q)
 
 	if (w) {
 		waitq_remove(q, w);
-		w->popped = 1;
+		/* Read without the lock by a waiter woken early (tmm_waitq_wait). */
+		__atomic_store_n(&w->popped, 1, __ATOMIC_RELEASE);
 	}
 	return w;
 }

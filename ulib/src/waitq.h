@@ -39,7 +39,9 @@ struct tmm_waiter {
 /*
  * Called with q->lock held: queues w for the calling thread and parks until
  * popped or the deadline (0: none).  Returns with q->lock released: 0 when
- * popped, ETIMEDOUT when the deadline passed and w left the queue unpopped.
+ * popped, ETIMEDOUT when the deadline passed and w left the queue unpopped
+ * (or, the same way, tmm_park's error if parking itself failed).  A stray
+ * permit does not end the wait early: only being popped does.
  */
 int tmm_waitq_wait(struct tmm_waitq *q, struct tmm_waiter *w, uint64_t deadline);
 
