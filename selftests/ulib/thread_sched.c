@@ -1,0 +1,141 @@
+// Scheduling calls every model offers: tmm_yield lets the others run (round
+// robin under M:1), tmm_sleep_ns never returns early and parks only its caller.
+#include <errno.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "tmm.h"
+
+#define MS 1000000ull
+#define YIELDERS 4
+
+FIXTURE(rt){};
+FIXTURE_SETUP(rt)
+{
+	ASSERT_EQ(0, tmm_init(NULL));
+}
+FIXTURE_TEARDOWN(rt)
+{
+	EXPECT_EQ(0, tmm_fini());
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int stop;
+static long rounds[YIELDERS];
+
+static void *yielder(void *arg)
+{
+	intptr_t me = (intptr_t)arg;
+
+	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
+		__atomic_fetch_add(&rounds[me], 1, __ATOMIC_RELAXED);
+		tmm_yield();
+	}
+	return NULL;
+}
+
+TEST_F(rt, yield_lets_every_thread_run)
+{
+	tmm_thread_t *t[YIELDERS];
+	long lo = -1, hi = 0;
+
+	for (intptr_t i = 0; i < YIELDERS; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, yielder, (void *)i));
+	tmm_sleep_ns(30 * MS);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < YIELDERS; i++) {
+		ASSERT_EQ(0, tmm_join(t[i], NULL));
+		if (lo < 0 || rounds[i] < lo)
+			lo = rounds[i];
+		if (rounds[i] > hi)
+			hi = rounds[i];
+	}
+	EXPECT_GT(lo, 0);
+	/* One kernel thread, FIFO run queue: strict turns, at most one round apart. */
+	if (tmm_current_model() == TMM_M1)
+		EXPECT_LE(hi - lo, 1) TH_LOG("rounds %ld..%ld", lo, hi);
+}
+
+static void *sleep_for(void *arg)
+{
+	uint64_t ns = (uint64_t)(uintptr_t)arg, start = now_ns();
+
+	if (tmm_sleep_ns(ns))
+		return (void *)(uintptr_t)-1;
+	return (void *)(uintptr_t)(now_ns() - start);
+}
+
+TEST_F(rt, sleep_never_returns_early)
+{
+	const uint64_t ns[] = {1, 100000, 2 * MS, 15 * MS, 7 * MS, 30 * MS};
+	tmm_thread_t *t[6];
+	void *slept;
+
+	for (int i = 0; i < 6; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, sleep_for, (void *)(uintptr_t)ns[i]));
+	for (int i = 0; i < 6; i++) {
+		ASSERT_EQ(0, tmm_join(t[i], &slept));
+		EXPECT_GE((uint64_t)(uintptr_t)slept, ns[i]);
+	}
+	EXPECT_EQ(0, tmm_sleep_ns(0));
+}
+
+static int ticks;
+
+static void *ticker(void *arg)
+{
+	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
+		__atomic_fetch_add(&ticks, 1, __ATOMIC_RELAXED);
+		tmm_sleep_ns(MS / 4);
+	}
+	return arg;
+}
+
+TEST_F(rt, sleep_parks_only_the_caller)
+{
+	tmm_thread_t *t;
+	int before;
+
+	ASSERT_EQ(0, tmm_create(&t, NULL, ticker, NULL));
+	while (!__atomic_load_n(&ticks, __ATOMIC_ACQUIRE))
+		tmm_yield();
+	before = __atomic_load_n(&ticks, __ATOMIC_ACQUIRE);
+	tmm_sleep_ns(40 * MS);
+	EXPECT_GT(__atomic_load_n(&ticks, __ATOMIC_ACQUIRE), before);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	EXPECT_EQ(0, tmm_join(t, NULL));
+}
+
+static int busy_done;
+
+static void *busy(void *arg)
+{
+	volatile uint64_t x = 0;
+
+	for (uint64_t i = 0; i < 20000000; i++)
+		x += i;
+	__atomic_fetch_add(&busy_done, 1, __ATOMIC_RELAXED);
+	return arg;
+}
+
+/* Work stealing: threads created on one worker end up on all of them. */
+TEST_F(rt, cpu_bound_threads_all_finish)
+{
+	tmm_thread_t *t[8];
+
+	for (int i = 0; i < 8; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, busy, NULL));
+	for (int i = 0; i < 8; i++)
+		ASSERT_EQ(0, tmm_join(t[i], NULL));
+	EXPECT_EQ(8, busy_done);
+}
+
+TEST_HARNESS_MAIN
