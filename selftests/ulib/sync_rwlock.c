@@ -206,6 +206,53 @@ TEST_F(rt, a_queued_writer_goes_before_later_readers)
 	EXPECT_EQ(0, tmm_rwlock_destroy(&p.l));
 }
 
+/* Many readers hold it at once: all are inside before any leaves. */
+#define CROWD 20
+
+struct crowd {
+	tmm_rwlock_t l;
+	tmm_barrier_t inside, leave;
+};
+
+static void *read_in_crowd(void *arg)
+{
+	struct crowd *c = arg;
+	intptr_t rc = tmm_rwlock_rdlock(&c->l);
+
+	tmm_barrier_wait(&c->inside);
+	tmm_barrier_wait(&c->leave);
+	if (rc == 0)
+		rc = tmm_rwlock_unlock(&c->l);
+	return (void *)rc;
+}
+
+TEST_F(rt, many_readers_hold_it_together)
+{
+	struct crowd c;
+	tmm_thread_t *t[CROWD];
+
+	ASSERT_EQ(0, tmm_rwlock_init(&c.l));
+	ASSERT_EQ(0, tmm_barrier_init(&c.inside, CROWD + 1));
+	ASSERT_EQ(0, tmm_barrier_init(&c.leave, CROWD + 1));
+	for (int i = 0; i < CROWD; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, read_in_crowd, &c));
+	tmm_barrier_wait(&c.inside);
+	EXPECT_EQ(EBUSY, tmm_rwlock_trywrlock(&c.l));
+	EXPECT_EQ(EPERM, tmm_rwlock_unlock(&c.l)); /* main is not among them */
+	tmm_barrier_wait(&c.leave);
+	for (int i = 0; i < CROWD; i++) {
+		void *ret;
+
+		ASSERT_EQ(0, tmm_join(t[i], &ret));
+		EXPECT_EQ(NULL, ret);
+	}
+	EXPECT_EQ(0, tmm_rwlock_trywrlock(&c.l));
+	EXPECT_EQ(0, tmm_rwlock_unlock(&c.l));
+	EXPECT_EQ(0, tmm_rwlock_destroy(&c.l));
+	EXPECT_EQ(0, tmm_barrier_destroy(&c.inside));
+	EXPECT_EQ(0, tmm_barrier_destroy(&c.leave));
+}
+
 /* Writers keep two counters equal; readers must never see them differ. */
 #define READERS 6
 #define WRITERS 3
