@@ -44,7 +44,7 @@ bench: bench-deps
 	@$(MAKE) --no-print-directory bench-peers SKIP_DEPS=1
 	@$(MAKE) --no-print-directory bench-tmm SKIP_DEPS=1 || \
 		echo "bench: tmm's programs do not build (libtmm incomplete?); running the peers only" >&2
-	tools/bench/run --out $(BENCH_OUT)
+	tools/bench/run --bin $(BENCH_OUT)
 
 bench-build: bench-deps
 	@$(MAKE) --no-print-directory bench-peers bench-tmm SKIP_DEPS=1

@@ -1,7 +1,7 @@
 // Blocking interference, Boost.Fiber on its work-stealing scheduler over as
-// many kernel threads as CPU-bound fibers: they count units of work for a
-// fixed window, first alone, then while other fibers sit in a raw blocking
-// read() on a pipe written only after the window.
+// many kernel threads as CPU-bound fibers: they count units of work in
+// windows, alone and (alternating) while other fibers sit in a raw blocking
+// read() on a pipe written only after each window.
 #include <sys/syscall.h>
 #include <vector>
 
@@ -50,13 +50,19 @@ int main(int argc, char **argv)
 {
 	int ncpu = (int)bench_arg(argc, argv, 1, 2);
 	int nblocked = (int)bench_arg(argc, argv, 2, 2);
-	uint64_t window_ns = (uint64_t)bench_arg(argc, argv, 3, 1000) * 1000000u;
+	uint64_t window_ns = (uint64_t)bench_arg(argc, argv, 3, 300) * 1000000u;
+	long pairs = bench_arg(argc, argv, 4, 3);
 
 	if (pipe(pipe_fds))
 		bench_die("pipe: %s", strerror(errno));
 	stealing_pool pool((unsigned int)ncpu);
-	double alone = phase(ncpu, 0, window_ns);
-	double beside = phase(ncpu, nblocked, window_ns);
+	double alone = 0, beside = 0;
+
+	// Alternating windows, so that the load of the machine falls on both.
+	for (long i = 0; i < pairs; i++) {
+		alone += phase(ncpu, 0, window_ns) / pairs;
+		beside += phase(ncpu, nblocked, window_ns) / pairs;
+	}
 
 	bench_report("work_alone", alone, "units/s", "higher");
 	bench_report("work_beside_blocked", beside, "units/s", "higher");

@@ -176,6 +176,11 @@ ratio() {
 	[[ -n $1 && -n $2 ]] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3g", a / b }'
 }
 
+# A figure as a person reads it: 58254, 132, 5.96.
+num() {
+	[[ -n $1 ]] && awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.3g"), v }'
+}
+
 check_targets() {
 	local res=$1 model ctx fiber go pth y c t1 t2 mem gomem peak ret
 	echo "### Targets (ratios within this run)"
@@ -187,43 +192,43 @@ check_targets() {
 		local name=${SYSTEM_LABEL[$model]}
 		y=$(median_of "$res" yield yield "$model")
 		target_row "$name yield within 3× of the bare switch" "$(ratio "$y" "$ctx")" "<=" 3 \
-			"$y ns vs $ctx ns: $(ratio "$y" "$ctx")×"
+			"$(num "$y") ns vs $(num "$ctx") ns: $(ratio "$y" "$ctx")×"
 		for peer in fiber go; do
 			local p
 			p=$(median_of "$res" yield yield $peer)
 			target_row "$name yield ≥ 3× faster than ${SYSTEM_LABEL[$peer]}" \
-				"$(ratio "$p" "$y")" ">=" 3 "$p ns vs $y ns: $(ratio "$p" "$y")×"
+				"$(ratio "$p" "$y")" ">=" 3 "$(num "$p") ns vs $(num "$y") ns: $(ratio "$p" "$y")×"
 		done
 		c=$(median_of "$res" create create_join "$model")
 		for peer in fiber go; do
 			p=$(median_of "$res" create create_join $peer)
 			target_row "$name create+join ≥ 3× faster than ${SYSTEM_LABEL[$peer]}" \
-				"$(ratio "$p" "$c")" ">=" 3 "$p ns vs $c ns: $(ratio "$p" "$c")×"
+				"$(ratio "$p" "$c")" ">=" 3 "$(num "$p") ns vs $(num "$c") ns: $(ratio "$p" "$c")×"
 		done
 		p=$(median_of "$res" create create_join pthread)
 		target_row "$name create+join ≥ 100× faster than pthreads" \
-			"$(ratio "$p" "$c")" ">=" 100 "$p ns vs $c ns: $(ratio "$p" "$c")×"
+			"$(ratio "$p" "$c")" ">=" 100 "$(num "$p") ns vs $(num "$c") ns: $(ratio "$p" "$c")×"
 	done
 	local m p
 	m=$(median_of "$res" mutex mutex_handoff tmm-mn)
 	p=$(median_of "$res" mutex mutex_handoff pthread)
-	target_row "tmm m:n mutex handoff faster than pthreads" "$m" "<" "$p" "$m ns vs $p ns"
+	target_row "tmm m:n mutex handoff faster than pthreads" "$m" "<" "$p" "$(num "$m") ns vs $(num "$p") ns"
 	t1=$(median_of "$res" forkjoin-1 forkjoin tmm-mn)
 	t2=$(median_of "$res" forkjoin-2 forkjoin tmm-mn)
 	target_row "tmm m:n fork-join on 2 kernel threads ≥ 1.8× faster than on 1" \
-		"$(ratio "$t1" "$t2")" ">=" 1.8 "$t1 ms vs $t2 ms: $(ratio "$t1" "$t2")×"
+		"$(ratio "$t1" "$t2")" ">=" 1.8 "$(num "$t1") ms vs $(num "$t2") ms: $(ratio "$t1" "$t2")×"
 	mem=$(median_of "$res" live-1m mem_per_thread tmm-mn)
 	gomem=$(median_of "$res" live-1m mem_per_thread go)
 	peak=$(peak_of "$res" live-1m tmm-mn)
 	target_row "tmm m:n: 1,000,000 live threads fit in 24 GiB" "${peak:+$((peak / 1024))}" "<=" \
 		$((24 * 1024)) "peak RSS ${peak:+$((peak / 1024))} MiB"
 	target_row "tmm m:n: memory per live thread ≤ Go's (1,000,000)" "$mem" "<=" "$gomem" \
-		"$mem B vs $gomem B"
+		"$(num "$mem") B vs $(num "$gomem") B"
 	ret=$(median_of "$res" blocking retained tmm-mn)
 	target_row "tmm m:n keeps ≥ 90% of CPU-bound throughput beside blocked threads" \
-		"$ret" ">=" 90 "$ret %"
+		"$ret" ">=" 90 "$(num "$ret") %"
 	ret=$(median_of "$res" blocking retained tmm-m1)
-	echo "| tmm m:1 shows the stall of a blocking read | ${ret:-?} % retained |" \
+	echo "| tmm m:1 shows the stall of a blocking read | $(num "$ret") % retained |" \
 		"$([[ -n $ret ]] && echo shown || echo not measured) |"
 }
 
@@ -250,7 +255,8 @@ set boxwidth 0.7
 set grid ytics
 set xtics rotate by -30
 set key off
-set tmargin 5"
+set tmargin 5
+set offsets 0, 0, graph 0.1, 0"
 	for metric in $metrics; do
 		local data=$out/chart-data/$w.$metric.dat unit better scale scale_note
 		awk -F, -v w="$w" -v m="$metric" -v labels="$(system_labels)" '
