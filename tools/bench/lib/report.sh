@@ -78,7 +78,8 @@ write_markdown() {
 		echo "Taken $started on: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
 			"$ncpus CPUs (nproc), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
 			"Linux $(uname -r)."
-		echo "Median of $nruns interleaved runs${mode:+ (quick sizes)}, with min–max;" \
+		echo "tmm at commit ${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}." \
+			"Median of $nruns interleaved runs${mode:+ (quick sizes)}, with min–max;" \
 			"load average before $load0, after $load1."
 		echo "Ratios: how many times better tmm is than that system (above 1: tmm wins," \
 			"below 1: tmm loses)."
@@ -102,7 +103,7 @@ write_markdown() {
 
 markdown_tables() {
 	local w=$1 res=$2 failed=$3
-	awk -F, -v w="$w" -v labels="$(system_labels)" '
+	awk -F, -v w="$w" -v labels="$(system_labels)" -v order="${SYSTEMS[*]}" '
 	function fmt(v) {
 		v += 0
 		if (v >= 100 || v == int(v)) return sprintf("%.0f", v)
@@ -134,9 +135,13 @@ markdown_tables() {
 	file == 2 && $1 == w {
 		reason = $3
 		for (i = 4; i <= NF; i++) reason = reason "," $i
-		notes = notes sprintf("| %s | %s |\n", label[$2], reason)
+		why[$2] = reason
 	}
 	END {
+		n = split(order, ss, " ")
+		for (i = 1; i <= n; i++)
+			if (ss[i] in why)
+				notes = notes sprintf("| %s | %s |\n", label[ss[i]], why[ss[i]])
 		if (notes != "")
 			printf "\nNot run or failed:\n\n| system | why |\n|---|---|\n%s", notes
 	}' "$res" "$failed"
