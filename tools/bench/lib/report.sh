@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # ncpus, SYSTEMS... come from workloads.sh
 # report.sh — from the runs to the medians, the Markdown tables, the
 # targets and the charts.  Sourced by tools/bench/run after workloads.sh.
 
@@ -187,7 +188,7 @@ num() {
 }
 
 check_targets() {
-	local res=$1 model ctx fiber go pth y c t1 t2 mem gomem peak ret
+	local res=$1 model ctx y c t1 t2 mem gomem peak ret
 	echo "### Targets (ratios within this run)"
 	echo
 	echo "| target | figures | result |"

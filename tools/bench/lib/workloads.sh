@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154 # arrays for run and report.sh; $failed from run
 # workloads.sh — which workloads exist, which systems run each, and how each
 # system is started for it.  Sourced by tools/bench/run.
 #
@@ -6,7 +7,6 @@
 # Boost.Context switch as the floor of the yield workload.
 
 SYSTEMS=(tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go context)
-TMM_SYSTEMS=(tmm-m1 tmm-1to1 tmm-mn)
 
 declare -A SYSTEM_LABEL=(
 	[tmm-m1]="tmm m:1" [tmm-1to1]="tmm 1:1" [tmm-mn]="tmm m:n"
