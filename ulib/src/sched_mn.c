@@ -11,8 +11,8 @@
  *
  * The monitor (Go's sysmon) is one more kernel thread that never runs tmm
  * threads.  While some worker runs a thread it wakes every MONITOR_PERIOD and
- * looks at each processor: if the processor's tick (bumped each time its
- * worker enters a thread) has not moved for HANDOFF_AFTER, work is waiting
+ * looks at each processor: if its worker entered the running thread (the
+ * processor's tick and entered_at) HANDOFF_AFTER ago or more, work is waiting
  * that no idle worker will take, and the worker's kernel thread is not on a
  * CPU (its /proc state is not 'R': it sleeps in a system call, it is not
  * computing), the monitor takes the processor away (a compare-and-swap on its
@@ -31,6 +31,7 @@
  * put N+1 kernel threads on CPUs; idle workers steal its queue instead).
  */
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,8 +39,8 @@
 #include "futex.h"
 #include "sched_user.h"
 
-#define MONITOR_PERIOD_NS (50u * 1000)
-#define HANDOFF_AFTER_NS (50u * 1000)
+#define MONITOR_PERIOD_NS (20u * 1000)
+#define HANDOFF_AFTER_NS (20u * 1000)
 
 static struct {
 	pthread_t thread;
@@ -71,14 +72,11 @@ static char kthread_state(pid_t tid)
 static int proc_stuck(struct tmm_proc *p, uint64_t status, uint64_t now)
 {
 	uint64_t tick = __atomic_load_n(&p->tick, __ATOMIC_ACQUIRE);
+	uint64_t since = __atomic_load_n(&p->entered_at, __ATOMIC_ACQUIRE);
 	struct tmm_worker *w;
 
-	if (tick != p->seen_tick) {
-		p->seen_tick = tick;
-		p->seen_at = now;
-		return 0;
-	}
-	if (now - p->seen_at < HANDOFF_AFTER_NS || !tmm_proc_work_waiting(p, now))
+	if (__atomic_load_n(&p->tick, __ATOMIC_ACQUIRE) != tick || now < since ||
+	    now - since < HANDOFF_AFTER_NS || !tmm_proc_work_waiting(p, now))
 		return 0;
 	w = __atomic_load_n(&p->owner, __ATOMIC_ACQUIRE);
 	if (!w || PROC_STATUS(w, PROC_RUNNING) != status)
@@ -97,17 +95,13 @@ static int monitor_check(void)
 		struct tmm_proc *p = &tmm_us.procs[i];
 		uint64_t status = __atomic_load_n(&p->status, __ATOMIC_SEQ_CST);
 
-		if ((status & 3) != PROC_RUNNING) {
-			p->seen_tick = UINT64_MAX;
+		if ((status & 3) != PROC_RUNNING)
 			continue;
-		}
 		running = 1;
 		if (proc_stuck(p, status, now) &&
 		    __atomic_compare_exchange_n(&p->status, &status, PROC_HANDOFF, 0,
-						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-			p->seen_tick = UINT64_MAX;
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 			tmm_proc_hand_over(p);
-		}
 	}
 	return running;
 }
@@ -128,6 +122,8 @@ static void *monitor_main(void *arg)
 	struct timespec period = {0, MONITOR_PERIOD_NS};
 
 	(void)arg;
+	/* The default 50 us timer slack would stretch every period. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	while (!__atomic_load_n(&mon.stop, __ATOMIC_ACQUIRE)) {
 		if (monitor_check()) {
 			nanosleep(&period, 0);

@@ -303,16 +303,18 @@ static void run(struct tmm_worker *w, struct tmm_thread *t)
 {
 	struct tmm_proc *p = w->proc;
 
-	if (p) {
-		__atomic_fetch_add(&p->tick, 1, __ATOMIC_RELAXED);
-		__atomic_store_n(&p->status, PROC_STATUS(w, PROC_RUNNING), __ATOMIC_SEQ_CST);
-		if (tmm_monitor_kick)
-			tmm_monitor_kick();
-	}
 	w->cur = t;
 	t->request = TMM_REQ_NONE;
 	tmm_set_current(t);
 	tmm_account_start(t, w->tid);
+	if (p) {
+		/* For the monitor: entered_at is valid once tick has moved. */
+		__atomic_store_n(&p->entered_at, t->run_since, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&p->tick, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&p->status, PROC_STATUS(w, PROC_RUNNING), __ATOMIC_SEQ_CST);
+		if (tmm_monitor_kick)
+			tmm_monitor_kick();
+	}
 	tmm_ctx_swap(&w->g0, &t->ctx, 0);
 	after_run(w, t);
 }
@@ -322,7 +324,8 @@ static struct tmm_thread *find_runnable(struct tmm_worker *w)
 	struct tmm_proc *p = w->proc;
 	struct tmm_thread *t;
 
-	tmm_timers_expire(&tmm_user_timers, tmm_now_ns());
+	if (tmm_timers_next(&tmm_user_timers) != UINT64_MAX)
+		tmm_timers_expire(&tmm_user_timers, tmm_now_ns());
 	if (p->tick % GLOBAL_QUEUE_EVERY == 0 && (t = global_pop()))
 		return t;
 	if ((t = proc_pop(p)) || (t = global_pop()))

@@ -17,13 +17,11 @@ struct tmm_proc {
 	unsigned int id;
 	struct tmm_spin lock; /* guards the run queue */
 	struct tmm_thread *head, *tail;
-	unsigned long len; /* atomic reads without the lock */
-	uint64_t status;   /* owner id << 2 | PROC_*, atomic */
-	uint64_t tick;	   /* times its worker entered a thread, atomic */
+	unsigned long len;   /* atomic reads without the lock */
+	uint64_t status;     /* owner id << 2 | PROC_*, atomic */
+	uint64_t tick;	     /* times its worker entered a thread, atomic */
+	uint64_t entered_at; /* when it last did, atomic */
 	struct tmm_worker *owner;
-	/* the monitor's notes */
-	uint64_t seen_tick;
-	uint64_t seen_at;
 };
 
 #define PROC_SCHED 1u	/* its worker is in the scheduler or idle */
