@@ -22,6 +22,21 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
+/* A dump that fails part-way says so in NLMSG_DONE's payload; libnl ignores it. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct tmm_nl *nl = arg;
+	int err;
+
+	if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+		memcpy(&err, nlmsg_data(h), sizeof(err));
+		if (err < 0)
+			nl->err = -err;
+	}
+	return NL_STOP;
+}
+
 static int module_loaded(void)
 {
 	struct stat st;
@@ -110,6 +125,7 @@ int tmm_nl_open(struct tmm_nl *nl)
 	}
 	nl_socket_disable_auto_ack(nl->sock);
 	nl_socket_modify_err_cb(nl->sock, NL_CB_CUSTOM, on_error, nl);
+	nl_socket_modify_cb(nl->sock, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, nl);
 	nl->family = genl_ctrl_resolve(nl->sock, TMM_GENL_NAME);
 	if (nl->family < 0) {
 		tmm_nl_close(nl);
@@ -149,7 +165,11 @@ static int simple_command(struct tmm_nl *nl, uint8_t cmd, int attr, uint32_t id,
 	}
 	nl->err = 0;
 	nl_socket_modify_cb(nl->sock, NL_CB_VALID, NL_CB_CUSTOM, on_nothing, NULL);
-	err = nl_send_sync(nl->sock, msg);
+	/* Not nl_send_sync: it skips the ack when auto-ack is off, losing errors. */
+	err = nl_send_auto(nl->sock, msg);
+	nlmsg_free(msg);
+	if (err >= 0)
+		err = nl_wait_for_ack(nl->sock);
 	if (nl->err)
 		return nl->err;
 	return err < 0 ? EPROTO : 0;

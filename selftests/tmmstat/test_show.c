@@ -1,0 +1,411 @@
+// tmmstat show, top and hist against known workloads, in the VM: a plain
+// pthread program and a tmm program under each model.  Each fixture starts
+// the workload, tracks it, lets it do its work (workload.h) and keeps every
+// thread alive while the tests look.
+#include <stdint.h>
+
+#include <linux/tmm.h>
+
+#include "helpers.h"
+#include "json_check.h"
+#include "kselftest_harness.h"
+#include "workload.h"
+
+#define MS 1000000ull
+
+static const struct jval *thread_named(const struct jval *threads, const char *comm)
+{
+	for (size_t i = 0; threads && i < threads->n; i++)
+		if (jstr(threads->items[i], "comm") &&
+		    strcmp(jstr(threads->items[i], "comm"), comm) == 0)
+			return threads->items[i];
+	return NULL;
+}
+
+/* Total block time in system calls whose name ends in "nanosleep". */
+static uint64_t nanosleep_ns(const struct jval *thread)
+{
+	const struct jval *calls = jget(thread, "syscalls");
+	uint64_t ns = 0;
+
+	for (size_t i = 0; calls && i < calls->n; i++) {
+		const char *name = jstr(calls->items[i], "name");
+
+		if (name && strstr(name, "nanosleep"))
+			ns += jnum(calls->items[i], "block_ns");
+	}
+	return ns;
+}
+
+/* ---- a plain pthread program ---------------------------------------------- */
+
+FIXTURE(pthread_prog)
+{
+	struct workload w;
+};
+
+FIXTURE_SETUP(pthread_prog)
+{
+	struct result r;
+
+	ASSERT_EQ(0, workload_start(&self->w, "workload_pthread", NULL, NULL));
+	ASSERT_EQ(0, workload_expect(&self->w, "ready"));
+	tmmstat(&r, "track", self->w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("track: %s", r.err);
+	result_free(&r);
+	ASSERT_EQ(0, workload_go(&self->w));
+	ASSERT_EQ(0, workload_expect(&self->w, "done"));
+}
+
+FIXTURE_TEARDOWN(pthread_prog)
+{
+	EXPECT_EQ(0, workload_finish(&self->w));
+}
+
+TEST_F(pthread_prog, json_has_every_thread_with_its_figures)
+{
+	const struct jval *threads, *sleeper, *blocker, *spinner;
+	struct jval *doc;
+	struct result r;
+
+	tmmstat(&r, "show", "--json", self->w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	doc = json_parse(r.out);
+	ASSERT_NE(NULL, doc) TH_LOG("not JSON: %s", r.out);
+	EXPECT_EQ((uint64_t)self->w.pid, jnum(doc, "pid"));
+	threads = jget(doc, "threads");
+	ASSERT_NE(NULL, threads);
+	EXPECT_EQ(4, (int)threads->n); /* main and the three workers */
+	for (size_t i = 0; i < threads->n; i++)
+		EXPECT_EQ((uint64_t)self->w.pid, jnum(threads->items[i], "tgid"));
+	sleeper = thread_named(threads, "sleeper");
+	blocker = thread_named(threads, "blocker");
+	spinner = thread_named(threads, "spinner");
+	ASSERT_NE(NULL, sleeper);
+	ASSERT_NE(NULL, blocker);
+	ASSERT_NE(NULL, spinner);
+	/* It slept 10 x 15 ms and the blocker 4 x 30 ms, in nanosleep. */
+	EXPECT_GE(jnum(sleeper, "s_block_ns"), SLEEPER_NAPS * SLEEPER_NAP_NS);
+	EXPECT_GE(jnum(sleeper, "s_blocks"), (uint64_t)SLEEPER_NAPS);
+	EXPECT_GE(nanosleep_ns(sleeper), SLEEPER_NAPS * SLEEPER_NAP_NS);
+	EXPECT_NE(NULL, strstr(jstr(sleeper, "top_syscall"), "nanosleep"));
+	EXPECT_GE(jnum(blocker, "s_block_max_ns"), BLOCKER_NAP_NS);
+	/* The spinner spun 30 ms without sleeping: more CPU than the sleeper. */
+	EXPECT_GT(jnum(spinner, "on_cpu_ns"), jnum(sleeper, "on_cpu_ns"));
+	EXPECT_GE(jnum(spinner, "on_cpu_ns"), 10 * MS);
+	EXPECT_EQ(TMM_HIST_BUCKETS, (int)jget(sleeper, "block_hist")->n);
+	j_free(doc);
+	result_free(&r);
+}
+
+TEST_F(pthread_prog, table_names_threads_in_human_units)
+{
+	struct result r;
+
+	tmmstat(&r, "show", self->w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_EQ(0, strncmp(r.out, "TID ", 4)) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "S-TOTAL"));
+	EXPECT_NE(NULL, strstr(r.out, "sleeper"));
+	EXPECT_NE(NULL, strstr(r.out, "blocker"));
+	EXPECT_NE(NULL, strstr(r.out, "spinner"));
+	EXPECT_NE(NULL, strstr(r.out, "ms"));
+	EXPECT_EQ(5, count_lines(r.out)); /* header and four threads */
+	result_free(&r);
+}
+
+static int position_of(const struct jval *threads, const char *comm)
+{
+	for (size_t i = 0; threads && i < threads->n; i++)
+		if (jstr(threads->items[i], "comm") &&
+		    !strcmp(jstr(threads->items[i], "comm"), comm))
+			return (int)i;
+	return -1;
+}
+
+TEST_F(pthread_prog, sort_by_cpu_puts_the_spinner_before_the_sleepers)
+{
+	const struct jval *threads;
+	uint64_t previous = UINT64_MAX;
+	struct jval *doc;
+	struct result r;
+
+	tmmstat(&r, "show", "--json", "--sort", "cpu", self->w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	doc = json_parse(r.out);
+	ASSERT_NE(NULL, doc);
+	threads = jget(doc, "threads");
+	ASSERT_LE(0, position_of(threads, "spinner"));
+	EXPECT_LT(position_of(threads, "spinner"), position_of(threads, "sleeper"));
+	EXPECT_LT(position_of(threads, "spinner"), position_of(threads, "blocker"));
+	for (size_t i = 0; i < threads->n; i++) {
+		EXPECT_GE(previous, jnum(threads->items[i], "on_cpu_ns"));
+		previous = jnum(threads->items[i], "on_cpu_ns");
+	}
+	j_free(doc);
+	result_free(&r);
+}
+
+TEST_F(pthread_prog, ult_says_it_is_not_a_tmm_process)
+{
+	struct result r;
+
+	tmmstat(&r, "show", "--ult", self->w.pidstr);
+	EXPECT_EQ(7, r.status);
+	EXPECT_EQ(1, count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "not a tmm process"));
+	EXPECT_STREQ("", r.out);
+	result_free(&r);
+}
+
+TEST_F(pthread_prog, top_prints_the_frames_asked_for)
+{
+	struct result r;
+
+	tmmstat(&r, "top", "--iterations", "3", "--interval", "0.2", self->w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_EQ(3, count_of(r.out, "frame "));
+	EXPECT_EQ(3, count_of(r.out, "sleeper"));
+	EXPECT_EQ(NULL, strstr(r.out, "\033[")) TH_LOG("escape sequences in a pipe");
+	result_free(&r);
+}
+
+TEST_F(pthread_prog, hist_draws_and_counts_the_blocks)
+{
+	const struct jval *block;
+	struct jval *doc, *show;
+	struct result r, s;
+	uint64_t in_hist = 0, blocks = 0;
+
+	tmmstat(&r, "hist", self->w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "block durations"));
+	EXPECT_NE(NULL, strstr(r.out, "wakeup latency"));
+	EXPECT_NE(NULL, strstr(r.out, "█"));
+	result_free(&r);
+
+	tmmstat(&r, "hist", "--json", self->w.pidstr);
+	tmmstat(&s, "show", "--json", self->w.pidstr);
+	ASSERT_EQ(0, r.status);
+	doc = json_parse(r.out);
+	show = json_parse(s.out);
+	ASSERT_NE(NULL, doc);
+	ASSERT_NE(NULL, show);
+	block = jget(doc, "block");
+	ASSERT_EQ(TMM_HIST_BUCKETS, (int)block->n);
+	for (size_t i = 0; i < block->n; i++)
+		in_hist += jnum(block->items[i], "count");
+	for (size_t i = 0; i < jget(show, "threads")->n; i++)
+		blocks += jnum(jget(show, "threads")->items[i], "s_blocks") +
+			  jnum(jget(show, "threads")->items[i], "d_blocks");
+	/* Both count the same completed blocks (more may end between the two reads). */
+	EXPECT_GE(in_hist, (uint64_t)SLEEPER_NAPS + BLOCKER_NAPS);
+	EXPECT_LE(in_hist, blocks);
+	j_free(doc);
+	j_free(show);
+	result_free(&r);
+	result_free(&s);
+}
+
+TEST_F(pthread_prog, hist_of_one_thread)
+{
+	struct result r;
+
+	tmmstat(&r, "hist", self->w.pidstr, self->w.pidstr);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "thread "));
+	result_free(&r);
+	tmmstat(&r, "hist", self->w.pidstr, "1");
+	EXPECT_NE(0, r.status); /* init is not one of its threads */
+	EXPECT_EQ(1, count_lines(r.err));
+	result_free(&r);
+}
+
+/* ---- a tmm program under each model --------------------------------------- */
+
+FIXTURE(tmm_prog)
+{
+	struct workload w;
+};
+
+FIXTURE_VARIANT(tmm_prog)
+{
+	const char *model;
+	const char *kthreads;
+	const char *labels[4]; /* what libtmm labels its kernel threads */
+};
+
+FIXTURE_VARIANT_ADD(tmm_prog, m1){
+    .model = "m:1",
+    .labels = {"tmm-worker-0"},
+};
+
+FIXTURE_VARIANT_ADD(tmm_prog, one_to_one){
+    .model = "1:1",
+    .labels = {"tmm-main", "tmm-thread-"},
+};
+
+FIXTURE_VARIANT_ADD(tmm_prog, mn){
+    .model = "m:n",
+    .kthreads = "2",
+    .labels = {"tmm-worker-0", "tmm-worker-1", "tmm-monitor"},
+};
+
+FIXTURE_SETUP(tmm_prog)
+{
+	struct result r;
+
+	ASSERT_EQ(0, workload_start(&self->w, "workload_tmm", variant->model, variant->kthreads));
+	ASSERT_EQ(0, workload_expect(&self->w, "ready"));
+	tmmstat(&r, "track", self->w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("track: %s", r.err);
+	result_free(&r);
+	ASSERT_EQ(0, workload_go(&self->w));
+	ASSERT_EQ(0, workload_expect(&self->w, "done"));
+}
+
+FIXTURE_TEARDOWN(tmm_prog)
+{
+	EXPECT_EQ(0, workload_finish(&self->w));
+}
+
+static int has_label(const struct jval *threads, const char *prefix)
+{
+	for (size_t i = 0; i < threads->n; i++) {
+		const char *label = jstr(threads->items[i], "label");
+
+		if (label && strncmp(label, prefix, strlen(prefix)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+TEST_F(tmm_prog, kernel_threads_carry_libtmm_labels)
+{
+	const struct jval *threads;
+	struct jval *doc;
+	struct result r;
+
+	tmmstat(&r, "show", "--json", self->w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	doc = json_parse(r.out);
+	ASSERT_NE(NULL, doc);
+	threads = jget(doc, "threads");
+	if (!has_label(threads, "tmm-")) {
+		j_free(doc);
+		result_free(&r);
+		SKIP(return, "libtmm does not label its kernel threads (snapshot hooks missing)");
+	}
+	for (int i = 0; i < 4 && variant->labels[i]; i++) {
+		const char *want = variant->labels[i];
+
+		EXPECT_TRUE(has_label(threads, want)) TH_LOG("no label %s", want);
+	}
+	/* The kernel thread that called tmm_init keeps its pid as tid. */
+	for (size_t i = 0; i < threads->n; i++) {
+		if (jnum(threads->items[i], "tid") == (uint64_t)self->w.pid) {
+			EXPECT_NE(NULL, jstr(threads->items[i], "label"));
+		}
+	}
+	j_free(doc);
+	result_free(&r);
+}
+
+TEST_F(tmm_prog, a_kernel_thread_blocked_in_nanosleep)
+{
+	struct jval *doc;
+	struct result r;
+	uint64_t most = 0;
+
+	tmmstat(&r, "show", "--json", self->w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	doc = json_parse(r.out);
+	ASSERT_NE(NULL, doc);
+	for (size_t i = 0; i < jget(doc, "threads")->n; i++) {
+		uint64_t ns = nanosleep_ns(jget(doc, "threads")->items[i]);
+
+		most = ns > most ? ns : most;
+	}
+	/* The blocker's raw nanosleep blocks whichever kernel thread runs it. */
+	EXPECT_GE(most, BLOCKER_NAPS * BLOCKER_NAP_NS);
+	j_free(doc);
+	result_free(&r);
+}
+
+static const struct jval *find_ult(const struct jval *doc, const char *name, int32_t *ktid)
+{
+	const struct jval *threads = jget(doc, "threads"),
+			  *unplaced = jget(doc, "unplaced_tmm_threads");
+
+	for (size_t i = 0; threads && i < threads->n; i++) {
+		const struct jval *ults = jget(threads->items[i], "tmm_threads");
+
+		for (size_t u = 0; ults && u < ults->n; u++)
+			if (jstr(ults->items[u], "name") &&
+			    !strcmp(jstr(ults->items[u], "name"), name)) {
+				*ktid = (int32_t)jnum(threads->items[i], "tid");
+				return ults->items[u];
+			}
+	}
+	for (size_t u = 0; unplaced && u < unplaced->n; u++)
+		if (jstr(unplaced->items[u], "name") &&
+		    !strcmp(jstr(unplaced->items[u], "name"), name)) {
+			*ktid = 0;
+			return unplaced->items[u];
+		}
+	return NULL;
+}
+
+TEST_F(tmm_prog, ult_puts_tmm_threads_under_their_kernel_thread)
+{
+	static const char *const names[] = {"main", "sleeper", "blocker", "spinner"};
+	struct jval *doc;
+	struct result r;
+
+	tmmstat(&r, "show", "--ult", "--json", self->w.pidstr);
+	if (r.status == 7) {
+		result_free(&r);
+		SKIP(return, "libtmm publishes no snapshot (snapshot hooks missing)");
+	}
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	doc = json_parse(r.out);
+	ASSERT_NE(NULL, doc) TH_LOG("not JSON: %s", r.out);
+	EXPECT_STREQ(variant->model, jstr(doc, "model"));
+	EXPECT_EQ(4, (int)jnum(doc, "tmm_threads"));
+	for (int i = 0; i < 4; i++) {
+		int32_t ktid = -1;
+		const struct jval *u = find_ult(doc, names[i], &ktid);
+
+		ASSERT_NE(NULL, u) TH_LOG("no tmm thread %s", names[i]);
+		/* Listed under the kernel thread it last ran on. */
+		EXPECT_EQ((uint64_t)(int64_t)ktid, jnum(u, "ktid")) TH_LOG("%s", names[i]);
+		EXPECT_LT(0, (int)ktid) TH_LOG("%s never ran", names[i]);
+		EXPECT_GE(jnum(u, "switches"), 1ull);
+	}
+	j_free(doc);
+	result_free(&r);
+
+	tmmstat(&r, "show", "--ult", self->w.pidstr);
+	ASSERT_EQ(0, r.status);
+	EXPECT_NE(NULL, strstr(r.out, "tmm model"));
+	EXPECT_NE(NULL, strstr(r.out, "sleeper"));
+	EXPECT_EQ(4, count_of(r.out, " tmm #"));
+	result_free(&r);
+}
+
+TEST_F(tmm_prog, top_with_ult)
+{
+	struct result r;
+
+	tmmstat(&r, "top", "--iterations", "2", "--interval", "0.2", "--ult", self->w.pidstr);
+	if (r.status == 7) {
+		result_free(&r);
+		SKIP(return, "libtmm publishes no snapshot (snapshot hooks missing)");
+	}
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_EQ(2, count_of(r.out, "frame "));
+	EXPECT_EQ(2, count_of(r.out, "tmm model"));
+	result_free(&r);
+}
+
+TEST_HARNESS_MAIN
