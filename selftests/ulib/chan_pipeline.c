@@ -11,7 +11,7 @@
 
 #define PRODUCERS 4
 #define CONSUMERS 3
-#define ITEMS 3000 /* per producer */
+#define ITEMS 10000 /* per producer */
 
 FIXTURE(rt){};
 FIXTURE_SETUP(rt)

@@ -70,7 +70,7 @@ TEST_F(rt, main_and_a_thread_meet)
 }
 
 #define THREADS 8
-#define ROUNDS 200
+#define ROUNDS 1000
 
 struct rounds {
 	tmm_barrier_t b;

@@ -243,7 +243,7 @@ TEST_F(rt, signal_wakes_one_waiter_at_a_time)
  * with short timeouts racing the signals.  Every token is consumed once and
  * every timed-out wait came back holding the mutex (the count stays exact).
  */
-#define TOKENS 3000
+#define TOKENS 10000
 #define PAIRS 4
 
 struct tokens {

@@ -187,8 +187,51 @@ TEST_F(rt, blocked_thread_gets_the_mutex_when_main_unlocks)
 	EXPECT_EQ(0, tmm_mutex_destroy(&h.m));
 }
 
+struct hammer {
+	tmm_mutex_t m;
+	int stop; /* atomic */
+	unsigned long rounds;
+};
+
+static void *hammer(void *arg)
+{
+	struct hammer *h = arg;
+
+	while (!__atomic_load_n(&h->stop, __ATOMIC_RELAXED)) {
+		tmm_mutex_lock(&h->m);
+		h->rounds++;
+		tmm_mutex_unlock(&h->m);
+		if (h->rounds % 16 == 0)
+			tmm_yield(); /* lets main run at all under M:1 */
+	}
+	return 0;
+}
+
+/*
+ * Two threads relock the mutex as fast as they can; main still gets it (the
+ * hand-off mode serves a waiter that barging kept out for too long).
+ */
+TEST_F(rt, a_waiter_is_not_starved_by_threads_relocking)
+{
+	struct hammer h = {.stop = 0, .rounds = 0};
+	tmm_thread_t *t[2];
+
+	ASSERT_EQ(0, tmm_mutex_init(&h.m, 0));
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, hammer, &h));
+	tmm_sleep_ns(2 * MS);
+	for (int i = 0; i < 20; i++) {
+		ASSERT_EQ(0, tmm_mutex_lock(&h.m));
+		ASSERT_EQ(0, tmm_mutex_unlock(&h.m));
+	}
+	__atomic_store_n(&h.stop, 1, __ATOMIC_RELAXED);
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(0, tmm_join(t[i], NULL));
+	EXPECT_EQ(0, tmm_mutex_destroy(&h.m));
+}
+
 #define WORKERS 8
-#define ROUNDS 4000
+#define ROUNDS 20000
 
 struct counter {
 	tmm_mutex_t m;

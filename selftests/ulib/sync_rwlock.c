@@ -256,7 +256,7 @@ TEST_F(rt, many_readers_hold_it_together)
 /* Writers keep two counters equal; readers must never see them differ. */
 #define READERS 6
 #define WRITERS 3
-#define ROUNDS 2000
+#define ROUNDS 10000
 
 struct pair {
 	tmm_rwlock_t l;

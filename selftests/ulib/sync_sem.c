@@ -148,7 +148,7 @@ TEST_F(rt, main_waits_for_a_thread_to_post)
 
 /* Posters and timed waiters racing: every token is taken exactly once. */
 #define THREADS 6
-#define TOKENS 3000
+#define TOKENS 10000
 
 struct race {
 	tmm_sem_t s;
