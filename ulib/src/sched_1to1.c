@@ -75,8 +75,12 @@ static int kt_spawn(struct tmm_thread *t)
 
 static int kt_sleep(struct tmm_thread *self, uint64_t deadline)
 {
-	struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
+	struct timespec ts;
 
+	if (deadline > TMM_DEADLINE_NEVER)
+		deadline = TMM_DEADLINE_NEVER;
+	ts.tv_sec = (time_t)(deadline / 1000000000u);
+	ts.tv_nsec = (long)(deadline % 1000000000u);
 	tmm_thread_set_state(self, TMM_BLOCKED);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, 0) == EINTR)
 		;
