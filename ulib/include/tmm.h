@@ -47,7 +47,15 @@ struct tmm_config {
  */
 int tmm_init(const struct tmm_config *cfg);
 
-/* Waits for every non-daemon thread, then tears the runtime down. */
+/*
+ * Waits for every non-daemon thread, then tears the runtime down; tmm_init
+ * may be called again afterwards.  Only main may call it (EPERM elsewhere);
+ * EINVAL when not started.  Daemon threads still alive are dropped (under
+ * 1:1 their kernel threads go on, and must not call tmm any more).
+ *
+ * Before tmm_init (and after tmm_fini) the calls below return EINVAL, and
+ * tmm_self() returns NULL; keys may be created at any time.
+ */
 int tmm_fini(void);
 
 enum tmm_model tmm_current_model(void);
@@ -70,6 +78,7 @@ int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void *(*fn)(v
 	       void *arg);
 int tmm_join(tmm_thread_t *thread, void **retval);
 int tmm_detach(tmm_thread_t *thread);
+/* Ends the caller from any depth; in main: tmm_fini(), then exit(0). */
 void tmm_exit(void *retval) __attribute__((noreturn));
 tmm_thread_t *tmm_self(void);
 void tmm_yield(void);
@@ -230,7 +239,11 @@ int tmm_chan_timedrecv(tmm_chan_t *ch, void *elem, uint64_t timeout_ns);
 int tmm_chan_close(tmm_chan_t *ch);
 int tmm_chan_destroy(tmm_chan_t *ch);
 
-/* ---- Thread-local data -------------------------------------------------------- */
+/* ---- Thread-local data --------------------------------------------------------
+ *
+ * Per tmm thread (not per kernel thread).  Destructors of non-NULL values run
+ * when the thread ends, in up to 4 passes if they store new values.
+ */
 
 typedef unsigned int tmm_key_t;
 
