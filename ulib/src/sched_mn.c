@@ -101,7 +101,7 @@ static int monitor_check(void)
 		if (proc_stuck(p, status, now) &&
 		    __atomic_compare_exchange_n(&p->status, &status, PROC_HANDOFF, 0,
 						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			tmm_proc_hand_over(p);
+			tmm_proc_hand_over(p, status);
 	}
 	return running;
 }

@@ -138,24 +138,28 @@ static struct tmm_thread *global_pop(void)
 	return t;
 }
 
-/* Moves half of @victim's queue (at least one) to @p; returns one to run. */
+/*
+ * Moves half of @victim's queue (at least one) to @p; returns one to run.
+ * Only one queue lock is held at a time: two workers stealing from each
+ * other must not wait for each other's lock.
+ */
 static struct tmm_thread *steal_from(struct tmm_proc *p, struct tmm_proc *victim)
 {
-	struct tmm_thread *first, *t;
-	unsigned long n, i;
+	struct tmm_thread *first, *head = 0, *tail = 0, *t;
+	unsigned long n, taken = 0;
 
 	if (!__atomic_load_n(&victim->len, __ATOMIC_ACQUIRE) || !tmm_spin_trylock(&victim->lock))
 		return 0;
 	n = (victim->len + 1) / 2;
-	first = fifo_pop(&victim->head, &victim->tail);
-	for (i = 1; i < n; i++) {
-		t = fifo_pop(&victim->head, &victim->tail);
-		if (!t)
-			break;
-		proc_push(p, t);
+	while (taken < n && (t = fifo_pop(&victim->head, &victim->tail))) {
+		fifo_push(&head, &tail, t);
+		taken++;
 	}
-	__atomic_store_n(&victim->len, victim->len - (first ? i : 0), __ATOMIC_RELAXED);
+	__atomic_store_n(&victim->len, victim->len - taken, __ATOMIC_RELAXED);
 	tmm_spin_unlock(&victim->lock);
+	first = fifo_pop(&head, &tail);
+	while ((t = fifo_pop(&head, &tail)))
+		proc_push(p, t);
 	return first;
 }
 
@@ -502,10 +506,14 @@ struct tmm_worker *tmm_worker_spawn(struct tmm_proc *proc, int *err)
 	return w;
 }
 
-/* Hands @p to a spare worker, starting one if none waits.  For the monitor. */
-int tmm_proc_hand_over(struct tmm_proc *p)
+/*
+ * Hands @p, taken from its stuck worker (status was @taken_from), to a spare
+ * worker, starting one if none waits.  For the monitor.  If no kernel thread
+ * can be started the processor goes back to its worker.
+ */
+int tmm_proc_hand_over(struct tmm_proc *p, uint64_t taken_from)
 {
-	struct tmm_worker *w;
+	struct tmm_worker *w, *old = __atomic_load_n(&p->owner, __ATOMIC_ACQUIRE);
 	int err = 0;
 
 	tmm_spin_lock(&tmm_us.workers_lock);
@@ -518,8 +526,9 @@ int tmm_proc_hand_over(struct tmm_proc *p)
 	if (w) {
 		proc_assign(p, w);
 		tmm_worker_wake(w);
-	} else {
-		tmm_worker_spawn(p, &err);
+	} else if (!tmm_worker_spawn(p, &err)) {
+		__atomic_store_n(&p->owner, old, __ATOMIC_RELEASE);
+		__atomic_store_n(&p->status, taken_from, __ATOMIC_SEQ_CST);
 	}
 	return err;
 }

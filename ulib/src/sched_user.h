@@ -81,7 +81,7 @@ void tmm_worker_wake(struct tmm_worker *w);
 /* Whether queued work is waiting that no idle worker will pick up. */
 int tmm_proc_work_waiting(struct tmm_proc *p, uint64_t now);
 /* Gives @p (taken from its stuck worker) to a spare worker, starting one if needed. */
-int tmm_proc_hand_over(struct tmm_proc *p);
+int tmm_proc_hand_over(struct tmm_proc *p, uint64_t taken_from);
 
 /* M:N's monitor hooks, NULL under M:1. */
 extern void (*tmm_monitor_kick)(void);
