@@ -11,6 +11,7 @@
 #include "units.h"
 
 #define BAR_WIDTH 50
+#define RANGE_WIDTH 20
 
 static void hist_usage(FILE *out)
 {
@@ -62,7 +63,8 @@ static void draw(const char *title, const uint64_t *h)
 		int len = (int)((h[i] * BAR_WIDTH + max - 1) / max);
 
 		bucket_range(i, range, sizeof(range));
-		printf("  %-20s |", range);
+		/* Padded on display width: "µ" is two bytes but one column. */
+		printf("  %s%*s |", range, (int)(RANGE_WIDTH - display_width(range)), "");
 		for (int b = 0; b < len; b++)
 			fputs("█", stdout);
 		printf("%*s %" PRIu64 "\n", BAR_WIDTH - len, "", h[i]);
