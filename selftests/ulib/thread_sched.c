@@ -138,4 +138,54 @@ TEST_F(rt, cpu_bound_threads_all_finish)
 	EXPECT_EQ(8, busy_done);
 }
 
+#if defined(__x86_64__)
+/* The SSE control register: its rounding mode is part of a thread's state. */
+static unsigned int get_mxcsr(void)
+{
+	unsigned int v;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(v));
+	return v;
+}
+
+static void set_mxcsr(unsigned int v)
+{
+	__asm__ volatile("ldmxcsr %0" : : "m"(v));
+}
+
+#define MXCSR_ROUNDING 0x6000u
+#define MXCSR_ROUND_UP 0x4000u
+
+/* Counts the yields after which the control register was not what this thread set. */
+static void *keep_mxcsr(void *arg)
+{
+	unsigned int mine = get_mxcsr();
+	intptr_t changed = 0;
+
+	if (arg)
+		mine = (mine & ~MXCSR_ROUNDING) | MXCSR_ROUND_UP;
+	set_mxcsr(mine);
+	for (int i = 0; i < 500; i++) {
+		tmm_yield();
+		changed += get_mxcsr() != mine;
+	}
+	return (void *)changed;
+}
+
+TEST_F(rt, floating_point_control_stays_with_its_thread)
+{
+	unsigned int main_mxcsr = get_mxcsr();
+	tmm_thread_t *t[6];
+	void *changed;
+
+	for (intptr_t i = 0; i < 6; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, keep_mxcsr, (void *)(i % 2)));
+	for (int i = 0; i < 6; i++) {
+		ASSERT_EQ(0, tmm_join(t[i], &changed));
+		EXPECT_EQ(0, (intptr_t)changed) TH_LOG("thread %d", i);
+	}
+	EXPECT_EQ(main_mxcsr, get_mxcsr());
+}
+#endif
+
 TEST_HARNESS_MAIN
