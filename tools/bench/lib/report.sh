@@ -80,8 +80,9 @@ write_markdown() {
 			"$ncpus CPUs (nproc), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
 			"Linux $(uname -r)."
 		echo "tmm at commit ${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}." \
-			"Median of $nruns interleaved runs${mode:+ (quick sizes)}, with min–max;" \
-			"load average before $load0, after $load1."
+			"Median of $nruns interleaved runs${mode:+ (quick sizes)}, with min–max." \
+			"Load average of the machine before the run: $load0 (the benchmark's" \
+			"own threads raise it while it runs: $load1 at the end)."
 		echo "Ratios: how many times better tmm is than that system (above 1: tmm wins," \
 			"below 1: tmm loses)."
 		for w in "${WORKLOADS[@]}"; do

@@ -25,7 +25,7 @@ define_workloads() {
 		live_small_id=live-10k live_large_id=live-100k
 	else
 		yield_rounds=300000 create_count=50000 mutex_rounds=100000 cond_rounds=50000
-		chan_rounds=100000 fib_n=23 live_small=100000 live_large=1000000 window_ms=300
+		chan_rounds=100000 fib_n=21 live_small=100000 live_large=1000000 window_ms=300
 		live_small_id=live-100k live_large_id=live-1m
 	fi
 	WORKLOADS=(yield create mutex cond chan forkjoin-1 forkjoin-2
