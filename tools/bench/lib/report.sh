@@ -94,11 +94,6 @@ write_markdown() {
 			markdown_tables "$w" "$res" "$failed"
 		done
 		echo
-		echo "### http"
-		echo
-		echo "Not measured yet: the HTTP workload needs non-blocking I/O in libtmm, which does" \
-			"not exist yet (see Documentation/bench.md)."
-		echo
 		check_targets "$res"
 	} >"$md"
 }

@@ -22,14 +22,14 @@ define_workloads() {
 	if [[ -n $1 ]]; then
 		yield_rounds=30000 create_count=5000 mutex_rounds=10000 cond_rounds=5000
 		chan_rounds=10000 fib_n=18 live_small=10000 live_large=100000 window_ms=100
-		live_small_id=live-10k live_large_id=live-100k
+		live_small_id=live-10k live_large_id=live-100k http_seconds=1
 	else
 		yield_rounds=300000 create_count=50000 mutex_rounds=100000 cond_rounds=50000
 		chan_rounds=100000 fib_n=21 live_small=100000 live_large=1000000 window_ms=300
-		live_small_id=live-100k live_large_id=live-1m
+		live_small_id=live-100k live_large_id=live-1m http_seconds=3
 	fi
 	WORKLOADS=(yield create mutex cond chan forkjoin-1 forkjoin-2
-		"$live_small_id" "$live_large_id" blocking)
+		"$live_small_id" "$live_large_id" blocking http)
 }
 
 # What a workload measures, in a sentence for the report.
@@ -55,6 +55,10 @@ describe_of() {
 	blocking) echo "$ncpus CPU-bound threads (about 10 µs of work, then yield) count units" \
 		"of work in windows of ${window_ms} ms, alternately alone and beside $ncpus threads" \
 		"blocked in a raw read(), three of each; 'retained' is the second over the first." ;;
+	http) echo "An HTTP/1.1 server on 127.0.0.1 with a thread per connection (Go: net/http)," \
+		"driven by wrk with 64 keep-alive connections for $http_seconds s (tools/bench/http-load);" \
+		"requests/s, latency percentiles, the server's peak RSS. tmm's server waits for" \
+		"non-blocking I/O in libtmm: a tmm thread blocked on a socket would stall M:1." ;;
 	esac
 }
 
@@ -93,6 +97,12 @@ skip_of() {
 			echo "n/a: one kernel thread by design"
 		fi
 		;;
+	http)
+		case $sys in
+		tmm-*) echo "pending: needs non-blocking I/O in libtmm" ;;
+		fiber) echo "n/a: Boost.Fiber has no I/O of its own (it is paired with Boost.Asio)" ;;
+		esac
+		;;
 	"$live_large_id")
 		if grep "^$live_small_id,$sys," "$failed" 2>/dev/null | grep -qv ',not built$'; then
 			echo "skipped: did not complete $live_small_id"
@@ -119,10 +129,13 @@ env_of() {
 	esac
 }
 
-# Kernel-thread-per-thread systems get their CPUs from the affinity mask.
+# Kernel-thread-per-thread systems get their CPUs from the affinity mask;
+# the HTTP servers are started and driven by http-load.
 prefix_of() {
 	local sys=$1 w=$2
-	if [[ $w == forkjoin-* && ($sys == pthread || $sys == tmm-1to1) ]]; then
+	if [[ $w == http ]]; then
+		echo "$here/http-load"
+	elif [[ $w == forkjoin-* && ($sys == pthread || $sys == tmm-1to1) ]]; then
 		echo taskset -c "0-$((${w#forkjoin-} - 1))"
 	fi
 }
@@ -140,5 +153,6 @@ args_of() {
 		;;
 	live-*) live_count "$w" ;;
 	blocking) echo "$ncpus $ncpus $window_ms" ;;
+	http) echo "$http_seconds 64" ;;
 	esac
 }
