@@ -2,6 +2,7 @@
 // to do, with its own exit status (tmmstat --help lists them).
 #include <stdint.h>
 
+#include "../../ulib/src/kmod_label.h"
 #include "helpers.h"
 #include "kselftest_harness.h"
 
@@ -146,6 +147,8 @@ TEST(module_not_loaded)
 	tmmstat(&r, "run", "--", "true");
 	EXPECT_EQ(NO_MODULE, r.status);
 	result_free(&r);
+	/* libtmm's labels quietly find nothing to talk to. */
+	EXPECT_EQ(ENOENT, tmm_kmod_label(getpid(), "tmm-main"));
 	ASSERT_EQ(0, system("insmod /tmm/tmm.ko.available"));
 	tmmstat(&r, "track", "1");
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
