@@ -176,6 +176,23 @@ static void *make_ready(void *arg)
 	return 0;
 }
 
+TEST_F(rt, timedwait_returns_0_when_signalled_in_time)
+{
+	struct shared s;
+	tmm_thread_t *t;
+	int rc = 0;
+
+	shared_init(_metadata, &s);
+	ASSERT_EQ(0, tmm_create(&t, NULL, make_ready, &s));
+	tmm_mutex_lock(&s.m);
+	while (!s.ready && rc == 0)
+		rc = tmm_cond_timedwait(&s.c, &s.m, 10000 * MS);
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(1, s.ready);
+	EXPECT_EQ(0, tmm_mutex_unlock(&s.m));
+	ASSERT_EQ(0, tmm_join(t, NULL));
+}
+
 TEST_F(rt, main_waits_for_a_thread_to_signal)
 {
 	struct shared s;

@@ -134,6 +134,18 @@ static void *post_later(void *s)
 	return (void *)(intptr_t)tmm_sem_post(s);
 }
 
+TEST_F(rt, the_longest_timeout_still_wakes_on_post)
+{
+	tmm_sem_t s;
+	tmm_thread_t *t;
+
+	ASSERT_EQ(0, tmm_sem_init(&s, 0, 0));
+	ASSERT_EQ(0, tmm_create(&t, NULL, post_later, &s));
+	EXPECT_EQ(0, tmm_sem_timedwait(&s, UINT64_MAX)); /* saturates, never wraps */
+	ASSERT_EQ(0, tmm_join(t, NULL));
+	EXPECT_EQ(0, tmm_sem_destroy(&s));
+}
+
 TEST_F(rt, main_waits_for_a_thread_to_post)
 {
 	tmm_sem_t s;
