@@ -241,7 +241,9 @@ static void make_ready(struct tmm_thread *t)
 		proc_push(p, t);
 	else
 		global_push(t);
-	wake_idle(p);
+	/* A lone processor's worker is the caller itself: nobody else to wake. */
+	if (!(w && tmm_us.nprocs == 1))
+		wake_idle(p);
 }
 
 /* ---- the scheduler loop (on g0) ---------------------------------------------- */
@@ -292,7 +294,7 @@ static void after_run(struct tmm_worker *w, struct tmm_thread *t)
 	tmm_account_stop(t);
 	w->cur = 0;
 	tmm_set_current(0);
-	if (p) {
+	if (p && tmm_monitor_kick) {
 		uint64_t running = PROC_STATUS(w, PROC_RUNNING);
 
 		/* Fails when the monitor handed the processor over meanwhile. */
@@ -312,12 +314,13 @@ static void run(struct tmm_worker *w, struct tmm_thread *t)
 	tmm_set_current(t);
 	tmm_account_start(t, w->tid);
 	if (p) {
-		/* For the monitor: entered_at is valid once tick has moved. */
+		/* Only the owner writes these; the monitor trusts entered_at once tick moved. */
 		__atomic_store_n(&p->entered_at, t->run_since, __ATOMIC_RELEASE);
-		__atomic_fetch_add(&p->tick, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&p->tick, p->tick + 1, __ATOMIC_RELEASE);
+	}
+	if (p && tmm_monitor_kick) {
 		__atomic_store_n(&p->status, PROC_STATUS(w, PROC_RUNNING), __ATOMIC_SEQ_CST);
-		if (tmm_monitor_kick)
-			tmm_monitor_kick();
+		tmm_monitor_kick();
 	}
 	tmm_ctx_swap(&w->g0, &t->ctx, 0);
 	after_run(w, t);
