@@ -337,14 +337,22 @@ static int tmm_dump_threads_start(struct netlink_callback *cb)
 			   cb->extack, &leader);
 	if (err)
 		return err;
-	cb->args[0] = (long)get_pid(task_tgid(leader));
-	cb->args[1] = 0;
+	rcu_read_lock();
+	if (tmm_proc_find(task_tgid(leader))) {
+		cb->args[0] = (long)get_pid(task_tgid(leader));
+		cb->args[1] = 0;
+	} else {
+		NL_SET_ERR_MSG(cb->extack, "the process is not tracked");
+		err = -ENOENT;
+	}
+	rcu_read_unlock();
 	put_task_struct(leader);
-	return 0;
+	return err;
 }
 
 static int tmm_dump_threads_done(struct netlink_callback *cb)
 {
+	/* NULL when start failed. */
 	put_pid((struct pid *)cb->args[0]);
 	return 0;
 }

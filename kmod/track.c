@@ -5,8 +5,8 @@
  *
  * tmm_track_mutex serialises the commands that change tracking and the
  * attaching and detaching of the probes.  The fork and exit probes change
- * the tables under tmm_table_lock only; when the last tracked process goes
- * away on its own, a work item detaches the probes.
+ * the tables under tmm_table_lock only.  When nothing is tracked any more, a
+ * delayed work item detaches the probes.
  */
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -21,22 +21,29 @@
 static DEFINE_MUTEX(tmm_track_mutex);
 static bool tmm_exiting;
 
-/* Detaches the probes when nothing is tracked; tmm_track_mutex held. */
-static void tmm_detach_if_idle(void)
-{
-	lockdep_assert_held(&tmm_track_mutex);
-	if (tmm_probes_attached() && tmm_table_empty())
-		tmm_probes_detach();
-}
+/*
+ * Attaching and detaching the probes patches kernel text (the tracepoints'
+ * static keys), which is not free; the probes stay attached for a second
+ * after the last tracked process goes, so a tool that untracks and tracks
+ * again does not patch the kernel each time.
+ */
+#define TMM_DETACH_DELAY	HZ
 
 static void tmm_idle_work_fn(struct work_struct *work)
 {
 	mutex_lock(&tmm_track_mutex);
-	tmm_detach_if_idle();
+	if (tmm_probes_attached() && tmm_table_empty())
+		tmm_probes_detach();
 	mutex_unlock(&tmm_track_mutex);
 }
 
-static DECLARE_WORK(tmm_idle_work, tmm_idle_work_fn);
+static DECLARE_DELAYED_WORK(tmm_idle_work, tmm_idle_work_fn);
+
+/* Detaches the probes soon if nothing is tracked then. */
+static void tmm_detach_when_idle(void)
+{
+	mod_delayed_work(system_wq, &tmm_idle_work, TMM_DETACH_DELAY);
+}
 
 static void tmm_count_drop(struct tmm_proc *proc)
 {
@@ -168,7 +175,8 @@ int tmm_track(struct task_struct *leader, u32 flags)
 		err = tmm_probes_attach();
 	if (!err)
 		err = tmm_track_threads(leader, flags);
-	tmm_detach_if_idle();
+	if (err && !tmm_exiting)
+		tmm_detach_when_idle();
 	mutex_unlock(&tmm_track_mutex);
 	return err;
 }
@@ -192,7 +200,8 @@ int tmm_untrack(struct pid *tgid)
 		err = 0;
 	}
 	spin_unlock(&tmm_table_lock);
-	tmm_detach_if_idle();
+	if (!tmm_exiting)
+		tmm_detach_when_idle();
 	mutex_unlock(&tmm_track_mutex);
 	return err;
 }
@@ -295,7 +304,7 @@ void tmm_track_exited(struct task_struct *p)
 	}
 	spin_unlock(&tmm_table_lock);
 	if (last)
-		schedule_work(&tmm_idle_work);
+		tmm_detach_when_idle();
 }
 
 /**
@@ -308,6 +317,6 @@ void tmm_track_exit(void)
 	tmm_exiting = true;
 	tmm_probes_detach();
 	mutex_unlock(&tmm_track_mutex);
-	/* The probes are gone: nothing schedules the work any more. */
-	cancel_work_sync(&tmm_idle_work);
+	/* The probes are gone and commands see tmm_exiting: nothing queues it. */
+	cancel_delayed_work_sync(&tmm_idle_work);
 }
