@@ -22,6 +22,7 @@ static const struct command {
     {"run", cmd_run, "run a program tracked, report all its threads when it ends"},
     {"track", cmd_track, "start tracking a process"},
     {"untrack", cmd_untrack, "stop tracking a process"},
+    {"hello", cmd_hello, "check that tmm.ko answers: its version and counts"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
 {
 	opterr = 0; /* each command prints its own one-line error */
 	if (argc < 2)
-		return usage(stderr), EXIT_USAGE;
+		return usage_error(NULL, "missing command");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0)
 		return usage(stdout), EXIT_OK;

@@ -44,18 +44,27 @@ static int module_loaded(void)
 	return stat("/sys/module/tmm", &st) == 0;
 }
 
-struct hello {
-	unsigned int version;
-};
+static uint64_t get_u64(struct nlattr *a)
+{
+	return a && nla_len(a) >= 8 ? nla_get_u64(a) : 0;
+}
+
+static uint32_t get_u32(struct nlattr *a)
+{
+	return a && nla_len(a) >= 4 ? nla_get_u32(a) : 0;
+}
 
 static int on_hello(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[TMM_A_MAX + 1];
-	struct hello *h = arg;
+	struct tmm_hello *h = arg;
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, TMM_A_MAX, NULL) == 0 && tb[TMM_A_VERSION] &&
-	    nla_len(tb[TMM_A_VERSION]) >= 4)
-		h->version = nla_get_u32(tb[TMM_A_VERSION]);
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, TMM_A_MAX, NULL) == 0) {
+		h->version = get_u32(tb[TMM_A_VERSION]);
+		h->max_threads = get_u32(tb[TMM_A_MAX_THREADS]);
+		h->threads = get_u32(tb[TMM_A_THREADS]);
+		h->dropped = get_u64(tb[TMM_A_DROPPED]);
+	}
 	return NL_OK;
 }
 
@@ -96,15 +105,19 @@ static struct nl_msg *request(struct tmm_nl *nl, uint8_t cmd, int flags)
 	return msg;
 }
 
+int tmm_nl_hello(struct tmm_nl *nl, struct tmm_hello *h)
+{
+	struct nl_msg *msg = request(nl, TMM_CMD_HELLO, 0);
+
+	memset(h, 0, sizeof(*h));
+	return msg ? transact(nl, msg, on_hello, h) : ENOMEM;
+}
+
 static int check_version(struct tmm_nl *nl)
 {
-	struct hello h = {0};
-	struct nl_msg *msg = request(nl, TMM_CMD_HELLO, 0);
-	int err;
+	struct tmm_hello h;
+	int err = tmm_nl_hello(nl, &h);
 
-	if (!msg)
-		return ENOMEM;
-	err = transact(nl, msg, on_hello, &h);
 	if (!err && h.version != TMM_GENL_VERSION) {
 		errorf("tmm.ko speaks version %u of the netlink family, this tmmstat version %d: "
 		       "install a matching tmmstat and module",

@@ -26,6 +26,14 @@ struct tmm_nl {
 int tmm_nl_open(struct tmm_nl *nl);
 void tmm_nl_close(struct tmm_nl *nl);
 
+struct tmm_hello {
+	uint32_t version, max_threads, threads;
+	uint64_t dropped;
+};
+
+/* The module's version and module-wide counts (TMM_CMD_HELLO). */
+int tmm_nl_hello(struct tmm_nl *nl, struct tmm_hello *h);
+
 int tmm_nl_track(struct tmm_nl *nl, pid_t tgid, uint32_t flags);
 int tmm_nl_untrack(struct tmm_nl *nl, pid_t tgid);
 /* Every tracked thread of @tgid, appended to @out. */

@@ -73,6 +73,7 @@ int cmd_watch(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_track(int argc, char **argv);
 int cmd_untrack(int argc, char **argv);
+int cmd_hello(int argc, char **argv);
 
 /* Parses a positive pid/tid; 0 on success, or prints a usage error and returns EXIT_USAGE. */
 int parse_pid(const char *cmd, const char *text, pid_t *pid);
