@@ -31,11 +31,9 @@ int parse_sort_key(const char *name, enum sort_key *key)
 	return EINVAL;
 }
 
-static enum sort_key current_key;
-
-static uint64_t sort_figure(const struct thread_stats *t)
+static uint64_t sort_figure(const struct thread_stats *t, enum sort_key key)
 {
-	switch (current_key) {
+	switch (key) {
 	case SORT_ONCPU:
 		return t->on_cpu_ns;
 	case SORT_RUNQ:
@@ -56,13 +54,14 @@ static const char *display_name(const struct thread_stats *t)
 	return t->label[0] ? t->label : t->comm;
 }
 
-static int compare_threads(const void *a, const void *b)
+static int compare_threads(const void *a, const void *b, void *arg)
 {
 	const struct thread_stats *x = a, *y = b;
-	uint64_t fx = sort_figure(x), fy = sort_figure(y);
+	enum sort_key key = *(const enum sort_key *)arg;
+	uint64_t fx = sort_figure(x, key), fy = sort_figure(y, key);
 	int c;
 
-	if (current_key == SORT_NAME && (c = strcmp(display_name(x), display_name(y))) != 0)
+	if (key == SORT_NAME && (c = strcmp(display_name(x), display_name(y))) != 0)
 		return c;
 	if (fx != fy)
 		return fx > fy ? -1 : 1;
@@ -71,9 +70,8 @@ static int compare_threads(const void *a, const void *b)
 
 void sort_threads(struct thread_list *l, enum sort_key key)
 {
-	current_key = key;
 	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(l->v[0]), compare_threads);
+		qsort_r(l->v, l->n, sizeof(l->v[0]), compare_threads, &key);
 }
 
 const char *thread_state_name(uint32_t state)
