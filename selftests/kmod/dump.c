@@ -1,6 +1,8 @@
 // Tracking whole processes: a process with 1,000 threads dumps 1,000
-// records; threads born after TRACK are tracked from birth; children are
-// tracked only when asked; UNTRACK forgets.
+// records (TMM_DUMP_THREADS=10000 tries more by hand); threads born after
+// TRACK are tracked from birth; children are tracked only when asked;
+// UNTRACK forgets.
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,8 +13,8 @@
 struct tid_set {
 	pid_t tgid;
 	int wrong_tgid;
-	int n;
-	pid_t tids[1100];
+	int n, size;
+	pid_t *tids;
 };
 
 static void collect_tid(const struct tmm_thread_stat *st, void *arg)
@@ -21,18 +23,23 @@ static void collect_tid(const struct tmm_thread_stat *st, void *arg)
 
 	if ((pid_t)st->tgid != set->tgid)
 		set->wrong_tgid++;
-	if (set->n < (int)(sizeof(set->tids) / sizeof(set->tids[0])))
+	if (set->n < set->size)
 		set->tids[set->n++] = (pid_t)st->tid;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	return *(const pid_t *)a - *(const pid_t *)b;
 }
 
 static int distinct(struct tid_set *set)
 {
-	int i, j;
+	int i;
 
-	for (i = 0; i < set->n; i++)
-		for (j = i + 1; j < set->n; j++)
-			if (set->tids[i] == set->tids[j])
-				return 0;
+	qsort(set->tids, set->n, sizeof(set->tids[0]), cmp_pid);
+	for (i = 1; i < set->n; i++)
+		if (set->tids[i - 1] == set->tids[i])
+			return 0;
 	return 1;
 }
 
@@ -57,23 +64,30 @@ FIXTURE_TEARDOWN(nl)
 
 TEST_F(nl, thousand_threads_dump_thousand_records)
 {
-	static struct tid_set set;
+	const char *env = getenv("TMM_DUMP_THREADS");
+	int threads = env ? atoi(env) : 1000;
+	struct tid_set set = {.tgid = 0};
 	struct tmm_dump_ctx ctx = {.fn = collect_tid, .arg = &set};
 	struct tmm_process_stat ps;
 
-	ASSERT_EQ(0, tmm_child_start(&self->child, 999, 0));
+	ASSERT_GT(threads, 0);
+	set.size = threads + 100;
+	set.tids = calloc(set.size, sizeof(set.tids[0]));
+	ASSERT_NE(NULL, set.tids);
+	ASSERT_EQ(0, tmm_child_start(&self->child, threads - 1, 0));
 	ASSERT_EQ(0, tmm_child_wait_ready(&self->child));
 	ASSERT_EQ(0, tmm_nl_track(&self->nl, self->child.pid, 0));
-	memset(&set, 0, sizeof(set));
 	set.tgid = self->child.pid;
 	ASSERT_EQ(0, tmm_nl_dump_threads(&self->nl, self->child.pid, &ctx));
-	EXPECT_EQ(1000, ctx.records);
+	TH_LOG("%d threads, %d records dumped", threads, ctx.records);
+	EXPECT_EQ(threads, ctx.records);
 	EXPECT_EQ(0, set.wrong_tgid);
 	EXPECT_TRUE(distinct(&set));
 	ASSERT_EQ(0, tmm_nl_get_process(&self->nl, self->child.pid, &ps));
-	EXPECT_EQ(1000, (int)ps.threads);
+	EXPECT_EQ(threads, (int)ps.threads);
 	EXPECT_EQ(0, (int)ps.dropped);
 	EXPECT_EQ(self->child.pid, (pid_t)ps.tgid);
+	free(set.tids);
 }
 
 TEST_F(nl, threads_born_after_track_are_tracked)

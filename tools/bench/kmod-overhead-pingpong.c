@@ -5,7 +5,8 @@
 //   kmod-overhead-pingpong [--track | --track-init] ROUND_TRIPS
 //
 // --track asks tmm.ko to track this process first; --track-init has it track
-// pid 1 instead, so the probes run but this process is not tracked.
+// pid 1 instead (and untrack it at the end), so the probes run but this
+// process is not tracked.
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -46,8 +47,9 @@ static void *ponger(void *arg)
 	return NULL;
 }
 
-// Returns 0 or a positive errno (or libnl error) on failure.
-static int track_process(pid_t tgid)
+// Sends TRACK or UNTRACK for @tgid.  Returns 0 or a positive errno (or
+// libnl error) on failure.
+static int track_process(int cmd, pid_t tgid)
 {
 	struct nl_sock *sock = nl_socket_alloc();
 	struct nl_msg *msg = nlmsg_alloc();
@@ -59,7 +61,7 @@ static int track_process(pid_t tgid)
 	err = ENOENT;
 	if (family < 0)
 		goto out;
-	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, TMM_CMD_TRACK, TMM_GENL_VERSION);
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0, cmd, TMM_GENL_VERSION);
 	nla_put_u32(msg, TMM_A_TGID, (uint32_t)tgid);
 	err = nl_send_sync(sock, msg); // frees msg
 	msg = NULL;
@@ -92,7 +94,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [--track | --track-init] ROUND_TRIPS\n", argv[0]);
 		return 2;
 	}
-	if (track && track_process(self ? getpid() : 1)) {
+	if (track && track_process(TMM_CMD_TRACK, self ? getpid() : 1)) {
 		fprintf(stderr, "%s: TRACK failed (is tmm.ko loaded?)\n", argv[0]);
 		return 1;
 	}
@@ -106,5 +108,7 @@ int main(int argc, char **argv)
 			return 1;
 	printf("%.0f\n", (now_ns() - start) / (double)round_trips);
 	pthread_join(thread, NULL);
+	if (init)
+		track_process(TMM_CMD_UNTRACK, 1);
 	return 0;
 }
