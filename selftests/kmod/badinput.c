@@ -241,7 +241,8 @@ TEST_F(nl, ten_thousand_random_messages_leave_the_kernel_log_clean)
 	// The family still answers, and the log is clean.
 	EXPECT_EQ(0, send_raw(&self->nl, TMM_CMD_HELLO, 0, NULL, 0));
 	EXPECT_TRUE(kernel_log_clean(bad, sizeof(bad))) TH_LOG("kernel log: %s", bad);
-	tmm_nl_untrack(&self->nl, 1);
+	tmm_nl_untrack(&self->nl, 1); // the pids the random messages name
+	tmm_nl_untrack(&self->nl, 2);
 }
 
 TEST_HARNESS_MAIN

@@ -147,4 +147,41 @@ TEST_F(nl, untrack_forgets_the_threads)
 		  tmm_nl_dump_threads(&self->nl, self->child.pid, &(struct tmm_dump_ctx){0}));
 }
 
+#define MAX_THREADS_PARAM "/sys/module/tmm/parameters/max_threads"
+
+static int write_max_threads(unsigned int n)
+{
+	FILE *f = fopen(MAX_THREADS_PARAM, "w");
+	int ok;
+
+	if (!f)
+		return errno;
+	ok = fprintf(f, "%u\n", n) > 0;
+	return fclose(f) == 0 && ok ? 0 : EIO;
+}
+
+TEST_F(nl, threads_past_the_cap_are_counted_as_dropped)
+{
+	struct tmm_hello before, after;
+	struct tmm_process_stat ps;
+	struct tmm_dump_ctx ctx = {0};
+
+	ASSERT_EQ(0, tmm_nl_hello(&self->nl, &before));
+	ASSERT_EQ(0, tmm_child_start(&self->child, 19, 0));
+	ASSERT_EQ(0, tmm_child_wait_ready(&self->child));
+	// Room for 5 more threads than are tracked now.
+	ASSERT_EQ(0, write_max_threads(before.threads + 5));
+	EXPECT_EQ(0, tmm_nl_track(&self->nl, self->child.pid, 0));
+	write_max_threads(before.max_threads);
+	ASSERT_EQ(0, tmm_nl_get_process(&self->nl, self->child.pid, &ps));
+	ASSERT_EQ(0, tmm_nl_dump_threads(&self->nl, self->child.pid, &ctx));
+	ASSERT_EQ(0, tmm_nl_hello(&self->nl, &after));
+	TH_LOG("tracked %u, dropped %llu", ps.threads, (unsigned long long)ps.dropped);
+	EXPECT_LE(ps.threads, 5u);
+	EXPECT_EQ(20u, ps.threads + ps.dropped); // none silently lost
+	EXPECT_EQ((int)ps.threads, ctx.records);
+	EXPECT_EQ(after.dropped - before.dropped, ps.dropped);
+	EXPECT_EQ(before.max_threads, after.max_threads);
+}
+
 TEST_HARNESS_MAIN

@@ -332,4 +332,34 @@ static inline int tmm_nl_get_process(struct tmm_nl *nl, int tgid, struct tmm_pro
 	return tmm_nl_send(nl, msg, tmm_on_process, ps);
 }
 
+struct tmm_hello {
+	uint32_t version, max_threads, threads;
+	uint64_t dropped;
+};
+
+static inline void tmm_on_hello(struct nlattr **tb, int cmd, void *arg)
+{
+	struct tmm_hello *h = arg;
+
+	(void)cmd;
+	if (tb[TMM_A_VERSION])
+		h->version = nla_get_u32(tb[TMM_A_VERSION]);
+	if (tb[TMM_A_MAX_THREADS])
+		h->max_threads = nla_get_u32(tb[TMM_A_MAX_THREADS]);
+	if (tb[TMM_A_THREADS])
+		h->threads = nla_get_u32(tb[TMM_A_THREADS]);
+	if (tb[TMM_A_DROPPED])
+		h->dropped = nla_get_u64(tb[TMM_A_DROPPED]);
+}
+
+static inline int tmm_nl_hello(struct tmm_nl *nl, struct tmm_hello *h)
+{
+	struct nl_msg *msg = tmm_nl_msg(nl, TMM_CMD_HELLO, 0);
+
+	memset(h, 0, sizeof(*h));
+	if (!msg)
+		return ENOMEM;
+	return tmm_nl_send(nl, msg, tmm_on_hello, h);
+}
+
 #endif // TMM_SELFTEST_NL_H
