@@ -171,7 +171,9 @@ TEST(fini_removes_the_snapshot_and_stale_records_stay_writable)
 TEST(tmm_stats_0_switches_it_off)
 {
 	struct snapshot s;
+	struct result r;
 	const char *why;
+	char pid[16];
 
 	setenv("TMM_STATS", "0", 1);
 	ASSERT_EQ(0, tmm_snapshot_init(TMM_MN, 2));
@@ -181,6 +183,12 @@ TEST(tmm_stats_0_switches_it_off)
 	/* The switch-path helpers take the NULL records in their stride. */
 	tmm_snapshot_switched_in(NULL, NULL);
 	tmm_snapshot_switched_out(NULL, TMM_BLOCKED, 1);
+	/* No label either: the module never heard of this process. */
+	EXPECT_EQ(NULL, tmm_snapshot_kthread_add(my_tid(), TMM_ROLE_MAIN, 0));
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	tmmstat(&r, "show", pid);
+	EXPECT_EQ(8, r.status) TH_LOG("%s", r.out);
+	result_free(&r);
 	tmm_snapshot_fini();
 	unsetenv("TMM_STATS");
 }

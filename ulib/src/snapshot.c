@@ -53,6 +53,14 @@ static struct {
 } snap = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1};
 
 static __thread struct tmm_snap_kthread *kthread_self;
+static int labels_on;
+
+/*
+ * The address range the snapshot lives in, reserved once per process and
+ * kept: a thread that outlives tmm_fini (a 1:1 daemon) may still store into
+ * its record, so that memory must stay writable (see release_mapping).
+ */
+static char *reserved;
 
 static uint64_t round_up(uint64_t n, uint64_t to)
 {
@@ -177,21 +185,20 @@ static int map_snapshot(enum tmm_model model, unsigned int kthreads_max)
 	    round_up(SNAP_PAGE + (uint64_t)kcap * sizeof(struct tmm_snap_kthread), SNAP_PAGE);
 	uint64_t size = round_up(
 	    threads_offset + SNAP_THREADS_INITIAL * sizeof(struct tmm_snap_thread), SNAP_PAGE);
-	void *base;
 	int err;
 
+	if (!reserved) {
+		void *base = mmap(NULL, SNAP_RESERVE, PROT_NONE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+		if (base == MAP_FAILED)
+			return errno;
+		reserved = base;
+	}
 	snap.fd = memfd_create(TMM_SNAP_MEMFD_NAME, MFD_CLOEXEC);
 	if (snap.fd < 0)
 		return errno;
-	base =
-	    mmap(NULL, SNAP_RESERVE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED) {
-		err = errno;
-		close(snap.fd);
-		snap.fd = -1;
-		return err;
-	}
-	snap.base = base;
+	snap.base = reserved;
 	err = extend_to(0, size);
 	if (!err)
 		err = push_free_range(&snap.free_kthreads, 0, kcap);
@@ -216,7 +223,9 @@ int tmm_snapshot_init(enum tmm_model model, unsigned int kthreads_max)
 
 	if (model < TMM_M1 || model > TMM_MN)
 		return EINVAL;
-	if (!snapshot_wanted())
+	/* TMM_STATS=0 is for "no overhead at all": no labels either. */
+	labels_on = snapshot_wanted();
+	if (!labels_on)
 		return 0;
 	pthread_once(&atfork_once, register_atfork);
 	pthread_mutex_lock(&snap.lock);
@@ -231,11 +240,25 @@ int tmm_snapshot_init(enum tmm_model model, unsigned int kthreads_max)
 	return err;
 }
 
+/*
+ * Swaps the file for anonymous memory at the same addresses: the memfd goes
+ * (tmmstat no longer finds a snapshot) but late stores land harmlessly.
+ */
+static void release_mapping(void)
+{
+	uint64_t size = snap.header ? snap.header->total_size : 0;
+
+	if (size &&
+	    mmap(snap.base, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+		munmap(snap.base, size);
+}
+
 void tmm_snapshot_fini(void)
 {
 	pthread_mutex_lock(&snap.lock);
 	if (snap.base)
-		munmap(snap.base, SNAP_RESERVE);
+		release_mapping();
 	if (snap.fd >= 0)
 		close(snap.fd);
 	snap.base = NULL;
@@ -289,7 +312,8 @@ struct tmm_snap_kthread *tmm_snapshot_kthread_add(pid_t tid, enum tmm_snap_role 
 	if (tid <= 0 || role < TMM_ROLE_MAIN || role > TMM_ROLE_THREAD)
 		return NULL;
 	format_label(label, sizeof(label), role, index);
-	tmm_kmod_label(tid, label);
+	if (labels_on)
+		tmm_kmod_label(tid, label);
 	pthread_mutex_lock(&snap.lock);
 	if (snap.base && snap.free_kthreads.count) {
 		k = &kthread_table()[snap.free_kthreads.index[--snap.free_kthreads.count]];

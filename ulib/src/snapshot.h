@@ -31,7 +31,8 @@
 #include "tmm_snapshot.h"
 
 /*
- * Creates the snapshot memfd of this process (unless TMM_STATS=0).
+ * Creates the snapshot memfd of this process and turns kernel-thread labels
+ * on (neither when TMM_STATS=0).
  * @model: enum tmm_model in use; @kthreads_max: M:N's N, M:1's 1, 0 for 1:1.
  * Returns 0, or a positive errno; on failure the snapshot stays off and
  * every other call is a no-op (the runtime carries on without it).
