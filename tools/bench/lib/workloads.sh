@@ -72,10 +72,11 @@ live_count() {
 	if [[ $1 == "$live_small_id" ]]; then echo "$live_small"; else echo "$live_large"; fi
 }
 
-# Seconds one run may take: BENCH_TIMEOUT, three times that for the
-# million threads (Boost.Fiber needs about 40 s there on this machine).
+# Seconds one run may take: BENCH_TIMEOUT (default 60, 20 with quick
+# sizes), three times that for the million threads (Boost.Fiber needs about
+# 40 s there on this machine).
 timeout_of() {
-	local t=${BENCH_TIMEOUT:-60}
+	local t=${BENCH_TIMEOUT:-$([[ -n $quick_mode ]] && echo 20 || echo 60)}
 	if [[ $1 == "$live_large_id" && -z $quick_mode ]]; then echo $((3 * t)); else echo "$t"; fi
 }
 
