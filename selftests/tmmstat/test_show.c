@@ -5,6 +5,11 @@
 #include <stdint.h>
 
 #include <linux/tmm.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <termios.h>
 
 #include "helpers.h"
 #include "json_check.h"
@@ -168,6 +173,84 @@ TEST_F(pthread_prog, top_prints_the_frames_asked_for)
 	EXPECT_EQ(3, count_of(r.out, "sleeper"));
 	EXPECT_EQ(NULL, strstr(r.out, "\033[")) TH_LOG("escape sequences in a pipe");
 	result_free(&r);
+}
+
+/* Reads @fd until @needle appears or 20 s pass; 0 when it did. */
+static int read_until(int fd, const char *needle)
+{
+	static char seen[1 << 16];
+	size_t n = 0;
+
+	for (int tries = 0; tries < 200 && n < sizeof(seen) - 1; tries++) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		ssize_t got;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		got = read(fd, seen + n, sizeof(seen) - 1 - n);
+		if (got <= 0)
+			break;
+		n += got;
+		seen[n] = '\0';
+		if (strstr(seen, needle))
+			return 0;
+	}
+	return -1;
+}
+
+/* top on a terminal: raw mode while it runs, the settings as they were after. */
+static void top_on_a_terminal(struct __test_metadata *_metadata, const char *pid, int quit_by_key)
+{
+	struct termios before, after;
+	int master, slave, status;
+	pid_t top;
+
+	/* The test VM's init mounts no devpts; a pseudo-terminal needs it. */
+	if (access("/dev/pts/ptmx", F_OK) != 0) {
+		mkdir("/dev/pts", 0755);
+		mount("devpts", "/dev/pts", "devpts", 0, "newinstance,ptmxmode=0666");
+		if (access("/dev/ptmx", F_OK) != 0)
+			symlink("pts/ptmx", "/dev/ptmx");
+	}
+	ASSERT_EQ(0, openpty(&master, &slave, NULL, NULL, NULL)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, tcgetattr(slave, &before));
+	ASSERT_TRUE((before.c_lflag & ECHO) && (before.c_lflag & ICANON));
+	top = fork();
+	if (top == 0) {
+		setsid();
+		ioctl(slave, TIOCSCTTY, 0);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		execlp(TMMSTAT, TMMSTAT, "top", "--interval", "0.2", pid, (char *)NULL);
+		_exit(98);
+	}
+	ASSERT_EQ(0, read_until(master, "frame 2"));
+	/* Raw while it runs. */
+	ASSERT_EQ(0, tcgetattr(slave, &after));
+	EXPECT_EQ(0, (int)(after.c_lflag & (ECHO | ICANON)));
+	if (quit_by_key) {
+		EXPECT_EQ(1, write(master, "q", 1));
+	} else {
+		kill(top, SIGTERM);
+	}
+	ASSERT_EQ(top, waitpid(top, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, tcgetattr(slave, &after));
+	EXPECT_EQ(before.c_lflag, after.c_lflag);
+	EXPECT_EQ(before.c_cc[VMIN], after.c_cc[VMIN]);
+	close(master);
+	close(slave);
+}
+
+TEST_F(pthread_prog, top_on_a_terminal_quits_on_q_and_restores_it)
+{
+	top_on_a_terminal(_metadata, self->w.pidstr, 1);
+}
+
+TEST_F(pthread_prog, top_on_a_terminal_restores_it_on_sigterm)
+{
+	top_on_a_terminal(_metadata, self->w.pidstr, 0);
 }
 
 TEST_F(pthread_prog, hist_draws_and_counts_the_blocks)
