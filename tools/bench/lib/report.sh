@@ -72,7 +72,7 @@ summarise() {
 # The Markdown report: the machine, one table per workload and metric, the
 # systems that did not run and why, and the targets.
 write_markdown() {
-	local res=$1 failed=$2 md=$3 started=$4 nruns=$5 mode=$6 load0=$7 load1=$8 w
+	local res=$1 failed=$2 md=$3 started=$4 nruns=$5 mode=$6 load0=$7 load1=$8 others=$9 w
 	{
 		echo "## Results"
 		echo
@@ -81,8 +81,8 @@ write_markdown() {
 			"Linux $(uname -r)."
 		echo "tmm at commit ${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}." \
 			"Median of $nruns interleaved runs${mode:+ (quick sizes)}, with min–max." \
-			"Load average of the machine before the run: $load0 (the benchmark's" \
-			"own threads raise it while it runs: $load1 at the end)."
+			"Other processes used $others% of the machine's CPU time during the run" \
+			"(load average before: $load0; the benchmark's own threads raise it, $load1 at the end)."
 		echo "Ratios: how many times better tmm is than that system (above 1: tmm wins," \
 			"below 1: tmm loses)."
 		for w in "${WORKLOADS[@]}"; do
