@@ -91,7 +91,7 @@ write_markdown() {
 			echo "### $w"
 			echo
 			describe_of "$w"
-			markdown_tables "$w" "$res" "$failed"
+			markdown_tables "$w" "$res" "$failed" "$nruns"
 		done
 		echo
 		check_targets "$res"
@@ -100,7 +100,7 @@ write_markdown() {
 
 markdown_tables() {
 	local w=$1 res=$2 failed=$3
-	awk -F, -v w="$w" -v labels="$(system_labels)" -v order="${SYSTEMS[*]}" '
+	awk -F, -v w="$w" -v labels="$(system_labels)" -v order="${SYSTEMS[*]}" -v nruns="$4" '
 	function fmt(v) {
 		v += 0
 		if (v >= 100 || v == int(v)) return sprintf("%.0f", v)
@@ -126,8 +126,10 @@ markdown_tables() {
 			print "| system | median | min–max | peak RSS | tmm m:1 vs it | tmm m:n vs it |"
 			print "|---|---:|---:|---:|---:|---:|"
 		}
-		printf "| %s | %s | %s–%s | %.1f MiB | %s | %s |\n", label[$5], fmt($6), fmt($7),
-			fmt($8), $10 / 1024, verdict($11, $5), verdict($12, $5)
+		# A system that failed in a later run has fewer figures: say so.
+		partial = $9 < nruns ? sprintf(" (%d of %d runs)", $9, nruns) : ""
+		printf "| %s | %s%s | %s–%s | %.1f MiB | %s | %s |\n", label[$5], fmt($6), partial,
+			fmt($7), fmt($8), $10 / 1024, verdict($11, $5), verdict($12, $5)
 	}
 	file == 2 && $1 == w {
 		reason = $3
@@ -249,9 +251,12 @@ draw_chart() {
 	local res=$1 out=$2 w=$3 metric metrics n script
 	metrics=$(awk -F, -v w="$w" '$1 == w && !seen[$2]++ { print $2 }' "$res")
 	n=$(echo "$metrics" | wc -l)
-	script="set terminal pngcairo noenhanced size $((560 * n)),480 font 'DejaVu Sans,10'
+	# Panels side by side, in two rows from four on.
+	local rows=$(((n + 2) / 3)) cols
+	cols=$(((n + rows - 1) / rows))
+	script="set terminal pngcairo noenhanced size $((560 * cols)),$((460 * rows + 20)) font 'DejaVu Sans,10'
 set output '$out/$w.png'
-set multiplot layout 1,$n title '$w: median of the runs, bar from min to max; tmm blue, peers orange'
+set multiplot layout $rows,$cols title '$w: median of the runs, bar from min to max; tmm blue, peers orange'
 set style fill solid 0.8 border -1
 set boxwidth 0.7
 set grid ytics
