@@ -81,6 +81,8 @@ TEST_F(pthread_prog, json_has_every_thread_with_its_figures)
 	threads = jget(doc, "threads");
 	ASSERT_NE(NULL, threads);
 	EXPECT_EQ(4, (int)threads->n); /* main and the three workers */
+	EXPECT_EQ(4u, jnum(jget(doc, "process"), "threads"));
+	EXPECT_EQ(0u, jnum(jget(doc, "process"), "dropped"));
 	for (size_t i = 0; i < threads->n; i++)
 		EXPECT_EQ((uint64_t)self->w.pid, jnum(threads->items[i], "tgid"));
 	sleeper = thread_named(threads, "sleeper");

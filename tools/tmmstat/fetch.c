@@ -36,6 +36,7 @@ int show_once(pid_t pid, const struct view_options *v, FILE *out)
 	struct thread_list threads = {0};
 	struct snapshot snap = {0};
 	struct report r = {.pid = pid, .threads = &threads};
+	struct process_stats process;
 	struct tmm_nl nl;
 	int rc = tmm_nl_open(&nl);
 
@@ -44,6 +45,14 @@ int show_once(pid_t pid, const struct view_options *v, FILE *out)
 	rc = fetch_threads(&nl, pid, v->sort, &threads);
 	if (!rc && v->ult && (rc = fetch_ult(pid, &snap)) == 0)
 		r.ult = &snap;
+	/* Figures are incomplete when the module's cap left threads out: say so. */
+	if (!rc && tmm_nl_process(&nl, pid, &process) == 0) {
+		r.process = &process;
+		if (process.dropped)
+			errorf("warning: %llu threads of process %d were not tracked (tmm.ko's cap "
+			       "on tracked threads was reached)",
+			       (unsigned long long)process.dropped, (int)pid);
+	}
 	if (!rc) {
 		if (v->json)
 			report_json(out, &r);

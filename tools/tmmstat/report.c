@@ -302,6 +302,15 @@ void report_json(FILE *out, const struct report *r)
 		json_u64(&j, "kthreads_max", r->ult->header->kthreads_max);
 		json_u64(&j, "tmm_threads", ult_thread_count(r->ult));
 	}
+	if (r->process) {
+		json_begin_object(&j, "process");
+		json_u64(&j, "threads", r->process->threads);
+		json_u64(&j, "threads_seen", r->process->threads_seen);
+		json_u64(&j, "threads_exited", r->process->threads_exited);
+		json_u64(&j, "dropped", r->process->dropped);
+		json_u64(&j, "track_children", !!(r->process->flags & TMM_TRACK_CHILDREN));
+		json_end_object(&j);
+	}
 	json_begin_array(&j, "threads");
 	for (size_t i = 0; i < r->threads->n; i++)
 		json_thread(&j, &r->threads->v[i], r->ult);

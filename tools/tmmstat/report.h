@@ -36,8 +36,9 @@ const char *top_syscall(const struct thread_stats *t);
 struct report {
 	pid_t pid;
 	const struct thread_list *threads;
-	const struct snapshot *ult; /* NULL: kernel threads only */
-	const char *title;	    /* a line before the table, or NULL */
+	const struct snapshot *ult;	     /* NULL: kernel threads only */
+	const char *title;		     /* a line before the table, or NULL */
+	const struct process_stats *process; /* the module's process figures, or NULL */
 };
 
 void report_table(FILE *out, const struct report *r);
