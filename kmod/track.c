@@ -69,6 +69,8 @@ static int tmm_add_threads(struct task_struct *leader, u32 flags,
 	if (!atomic_read(&leader->signal->live))
 		return -ESRCH;
 	proc = tmm_proc_find(task_tgid(leader));
+	if (!proc && !*spare)
+		return -ESRCH;	/* it ended between two passes */
 	if (!proc) {
 		proc = *spare;
 		*spare = NULL;
