@@ -59,13 +59,13 @@ static inline int wait_status(pid_t pid)
 /* Starts argv (NULL-terminated), output captured; as nobody when @uid is NOBODY. */
 static inline int start_bg(struct background *bg, char *const *argv, uid_t uid)
 {
-	bg->out_fd = memfd_create("out", 0);
-	bg->err_fd = memfd_create("err", 0);
+	bg->out_fd = memfd_create("out", MFD_CLOEXEC);
+	bg->err_fd = memfd_create("err", MFD_CLOEXEC);
 	bg->pid = fork();
 	if (bg->pid < 0)
 		return -1;
 	if (bg->pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		dup2(null, 0);
 		dup2(bg->out_fd, 1);

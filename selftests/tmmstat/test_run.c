@@ -110,6 +110,23 @@ TEST(run_a_tmm_program_under_each_model)
 	}
 }
 
+TEST(run_hands_prog_no_extra_descriptors)
+{
+	char *argv[] = {"ls", "/proc/self/fd", NULL};
+	struct background bg;
+	struct result plain, r;
+
+	/* What ls sees when started directly, then under tmmstat run. */
+	ASSERT_EQ(0, start_bg(&bg, argv, 0));
+	finish_bg(&bg, &plain);
+	ASSERT_EQ(0, plain.status);
+	tmmstat(&r, "run", "--", "ls", "/proc/self/fd");
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ(plain.out, r.out);
+	result_free(&plain);
+	result_free(&r);
+}
+
 TEST(run_exit_status_of_a_killed_program)
 {
 	struct result r;

@@ -2,6 +2,7 @@
  * nl.c — requests to tmm.ko and its replies, over libnl-genl-3.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -136,6 +137,8 @@ int tmm_nl_open(struct tmm_nl *nl)
 		tmm_nl_close(nl);
 		return EXIT_FAILURE_OTHER;
 	}
+	/* Never handed on to a program tmmstat runs (run's PROG). */
+	fcntl(nl_socket_get_fd(nl->sock), F_SETFD, FD_CLOEXEC);
 	nl_socket_disable_auto_ack(nl->sock);
 	nl_socket_modify_err_cb(nl->sock, NL_CB_CUSTOM, on_error, nl);
 	nl_socket_modify_cb(nl->sock, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, nl);
