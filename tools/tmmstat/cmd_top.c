@@ -113,6 +113,12 @@ static int top_loop(struct top *t)
 {
 	int rc = fetch_threads(&t->nl, t->pid, SORT_TID, &t->before);
 
+	if (!rc && t->tty) {
+		/* The first frame needs a whole interval: say what is going on meanwhile. */
+		printf("\033[H\033[Jtmmstat top %d: measuring the first %.2f s (q quits)\n",
+		       (int)t->pid, t->interval);
+		fflush(stdout);
+	}
 	for (long frame = 1; !rc && (t->iterations == 0 || frame <= t->iterations); frame++) {
 		struct thread_list now = {0};
 		int key = terminal_wait_key((int)(t->interval * 1000));
