@@ -397,18 +397,6 @@ out:
 	return skb->len;
 }
 
-/* The leader of @task's process, referenced. */
-static struct task_struct *tmm_leader_get(struct task_struct *task)
-{
-	struct task_struct *leader;
-
-	rcu_read_lock();
-	leader = READ_ONCE(task->group_leader);
-	get_task_struct(leader);
-	rcu_read_unlock();
-	return leader;
-}
-
 static int tmm_label_set(struct task_struct *task, const struct nlattr *label)
 {
 	struct tmm_thread *t;
@@ -442,9 +430,10 @@ static int tmm_cmd_set_label(struct sk_buff *skb, struct genl_info *info)
 	err = tmm_label_set(task, info->attrs[TMM_A_LABEL]);
 	if (err == -ENOENT) {
 		/* Labelling asks for the thread to be watched: track it. */
-		leader = tmm_leader_get(task);
-		err = tmm_track(leader, TMM_TRACK_IMPLICIT);
-		put_task_struct(leader);
+		leader = get_pid_task(task_tgid(task), PIDTYPE_TGID);
+		err = leader ? tmm_track(leader, TMM_TRACK_IMPLICIT) : -ESRCH;
+		if (leader)
+			put_task_struct(leader);
 		if (!err)
 			err = tmm_label_set(task, info->attrs[TMM_A_LABEL]);
 		if (err == -ENOENT) {
