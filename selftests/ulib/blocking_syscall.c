@@ -122,4 +122,35 @@ TEST_F(rt, raw_sleep_blocks_everyone_only_under_m1)
 	}
 }
 
+static void *write_later(void *arg)
+{
+	nanosleep(&(struct timespec){0, 50 * MS}, NULL);
+	return (void *)(intptr_t)write(pipe_fds[1], "x", 1);
+}
+
+/*
+ * Under M:N the reader's worker loses its processor while in read(); when
+ * read() returns, the reader ends on that worker and must still wake its
+ * joiner, parked on the worker that took over (and asleep there).
+ */
+TEST_F(rt, thread_leaving_a_raw_read_wakes_its_joiner)
+{
+	for (int round = 0; round < 5; round++) {
+		tmm_thread_t *reader;
+		pthread_t writer;
+		void *ret;
+
+		ASSERT_EQ(0, pipe(pipe_fds));
+		ASSERT_EQ(0, tmm_create(&reader, NULL, read_pipe, NULL));
+		ASSERT_EQ(0, pthread_create(&writer, NULL, write_later, NULL));
+		tmm_sleep_ns(5 * MS); /* the reader blocks; main moves on */
+		ASSERT_EQ(0, tmm_join(reader, &ret));
+		EXPECT_EQ(1, (intptr_t)ret);
+		ASSERT_EQ(0, pthread_join(writer, NULL));
+		close(pipe_fds[0]);
+		close(pipe_fds[1]);
+		__atomic_store_n(&blocking, 0, __ATOMIC_RELEASE);
+	}
+}
+
 TEST_HARNESS_MAIN

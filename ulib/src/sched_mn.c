@@ -10,7 +10,8 @@
  * futex (no spinning thread).  A thread made runnable wakes an idle worker.
  *
  * The monitor (Go's sysmon) is one more kernel thread that never runs tmm
- * threads.  While some worker runs a thread it wakes every MONITOR_PERIOD and
+ * threads.  While some worker runs a thread it wakes every MONITOR_PERIOD
+ * (backing off to MONITOR_PERIOD_MAX while no worker switches) and
  * looks at each processor: if its worker entered the running thread (the
  * processor's tick and entered_at) HANDOFF_AFTER ago or more, work is waiting
  * that no idle worker will take, and the worker's kernel thread is not on a
@@ -40,6 +41,8 @@
 #include "sched_user.h"
 
 #define MONITOR_PERIOD_NS (20u * 1000)
+#define MONITOR_PERIOD_MAX_NS (320u * 1000)
+#define MONITOR_QUIET_CHECKS 50
 #define HANDOFF_AFTER_NS (20u * 1000)
 
 static struct {
@@ -117,15 +120,49 @@ static int any_running(void)
 	return 0;
 }
 
+/* Changes whenever any worker enters a thread. */
+static uint64_t ticks_sum(void)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < tmm_us.nprocs; i++)
+		sum += __atomic_load_n(&tmm_us.procs[i].tick, __ATOMIC_ACQUIRE);
+	return sum;
+}
+
+/*
+ * The period: MONITOR_PERIOD while workers switch threads, doubling after
+ * MONITOR_QUIET_CHECKS looks without a switch (long computations) up to
+ * MONITOR_PERIOD_MAX, so a process that only computes is not woken 50,000
+ * times a second, and a hand-off still comes well within a millisecond.
+ */
+static void monitor_pace(struct timespec *period, uint64_t *last_sum, unsigned int *quiet)
+{
+	uint64_t sum = ticks_sum();
+
+	if (sum != *last_sum) {
+		*last_sum = sum;
+		*quiet = 0;
+		period->tv_nsec = MONITOR_PERIOD_NS;
+	} else if (++*quiet >= MONITOR_QUIET_CHECKS && period->tv_nsec < MONITOR_PERIOD_MAX_NS) {
+		*quiet = 0;
+		period->tv_nsec *= 2;
+	}
+}
+
 static void *monitor_main(void *arg)
 {
 	struct timespec period = {0, MONITOR_PERIOD_NS};
+	uint64_t last_sum = 0;
+	unsigned int quiet = 0;
 
 	(void)arg;
 	/* The default 50 us timer slack would stretch every period. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	while (!__atomic_load_n(&mon.stop, __ATOMIC_ACQUIRE)) {
 		if (monitor_check()) {
+			monitor_pace(&period, &last_sum, &quiet);
 			nanosleep(&period, 0);
 			continue;
 		}
@@ -133,6 +170,7 @@ static void *monitor_main(void *arg)
 		if (!any_running() && !__atomic_load_n(&mon.stop, __ATOMIC_SEQ_CST))
 			tmm_futex_wait(&mon.sleeping, 1, 0);
 		__atomic_store_n(&mon.sleeping, 0, __ATOMIC_SEQ_CST);
+		period.tv_nsec = MONITOR_PERIOD_NS;
 	}
 	return 0;
 }

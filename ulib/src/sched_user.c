@@ -241,8 +241,12 @@ static void make_ready(struct tmm_thread *t)
 		proc_push(p, t);
 	else
 		global_push(t);
-	/* A lone processor's worker is the caller itself: nobody else to wake. */
-	if (!(w && tmm_us.nprocs == 1))
+	/*
+	 * Under M:1 a worker calling here is the only one: nobody else to wake.
+	 * (Under M:N even with one processor the caller's may have been handed
+	 * to another worker, which may be asleep.)
+	 */
+	if (!(w && !tmm_monitor_kick))
 		wake_idle(p);
 }
 
