@@ -243,7 +243,8 @@ static int tmm_cmd_hello(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(reply, TMM_A_MAX_THREADS, READ_ONCE(tmm_max_threads)) ||
 	    nla_put_u32(reply, TMM_A_THREADS, atomic_read(&tmm_nr_threads)) ||
 	    nla_put_u64_64bit(reply, TMM_A_DROPPED,
-			      atomic64_read(&tmm_dropped), TMM_A_PAD)) {
+			      atomic64_read(&tmm_dropped), TMM_A_PAD) ||
+	    nla_put_u32(reply, TMM_A_PROBES_ATTACHED, tmm_probes_attached())) {
 		nlmsg_free(reply);
 		return -EMSGSIZE;
 	}

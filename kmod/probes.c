@@ -139,7 +139,7 @@ int tmm_probes_attach(void)
 			return err;
 		}
 	}
-	tmm_attached = true;
+	WRITE_ONCE(tmm_attached, true);
 	return 0;
 }
 
@@ -152,15 +152,16 @@ void tmm_probes_detach(void)
 	if (!tmm_attached)
 		return;
 	tmm_probes_unregister(ARRAY_SIZE(tmm_tracepoints));
-	tmm_attached = false;
+	WRITE_ONCE(tmm_attached, false);
 }
 
 /**
- * tmm_probes_attached() - the probes are registered
+ * tmm_probes_attached() - the probes are registered (exact under the
+ * tracking mutex, a hint without it)
  *
  * Return: true when they are.
  */
 bool tmm_probes_attached(void)
 {
-	return tmm_attached;
+	return READ_ONCE(tmm_attached);
 }

@@ -333,7 +333,7 @@ static inline int tmm_nl_get_process(struct tmm_nl *nl, int tgid, struct tmm_pro
 }
 
 struct tmm_hello {
-	uint32_t version, max_threads, threads;
+	uint32_t version, max_threads, threads, probes_attached;
 	uint64_t dropped;
 };
 
@@ -350,6 +350,8 @@ static inline void tmm_on_hello(struct nlattr **tb, int cmd, void *arg)
 		h->threads = nla_get_u32(tb[TMM_A_THREADS]);
 	if (tb[TMM_A_DROPPED])
 		h->dropped = nla_get_u64(tb[TMM_A_DROPPED]);
+	if (tb[TMM_A_PROBES_ATTACHED])
+		h->probes_attached = nla_get_u32(tb[TMM_A_PROBES_ATTACHED]);
 }
 
 static inline int tmm_nl_hello(struct tmm_nl *nl, struct tmm_hello *h)

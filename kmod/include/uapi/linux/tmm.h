@@ -32,7 +32,8 @@
  * enum tmm_cmd - commands of the family
  * @TMM_CMD_UNSPEC: never used
  * @TMM_CMD_HELLO: no request attribute; replies with %TMM_A_VERSION,
- *	%TMM_A_MAX_THREADS, %TMM_A_THREADS and %TMM_A_DROPPED (module-wide).
+ *	%TMM_A_MAX_THREADS, %TMM_A_THREADS, %TMM_A_DROPPED and
+ *	%TMM_A_PROBES_ATTACHED (module-wide).
  * @TMM_CMD_TRACK: start tracking process %TMM_A_TGID (optional
  *	%TMM_A_FLAGS, see &enum tmm_track_flags).  Tracking an already tracked
  *	process updates its flags.  Acknowledged, no reply message.
@@ -94,6 +95,8 @@ enum tmm_track_flags {
  * @TMM_A_MAX_THREADS: u32, the module's cap on tracked threads
  * @TMM_A_THREADS: u32, threads tracked now, module-wide
  * @TMM_A_DROPPED: u64, threads not tracked because of the cap, module-wide
+ * @TMM_A_PROBES_ATTACHED: u32, 1 while the scheduler probes are attached
+ *	(something is tracked, or was less than a second ago), else 0
  * @__TMM_A_MAX: internal
  */
 enum tmm_attr {
@@ -109,6 +112,7 @@ enum tmm_attr {
 	TMM_A_MAX_THREADS,
 	TMM_A_THREADS,
 	TMM_A_DROPPED,
+	TMM_A_PROBES_ATTACHED,
 	__TMM_A_MAX,
 };
 
