@@ -50,7 +50,18 @@ struct run {
 	struct thread_list exited;
 	uint64_t threads_seen;
 	int lost, process_exit_seen;
+	struct sigaction saved_int, saved_quit; /* PROG gets them back */
 };
+
+static void ignore(int sig, struct sigaction *saved)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, saved);
+}
 
 static int parse_run_args(int argc, char **argv, struct run *r)
 {
@@ -102,8 +113,8 @@ static void child(struct run *r, int err_fd)
 	int failure[2] = {0, 0};
 	struct tmm_nl nl;
 
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
+	sigaction(SIGINT, &r->saved_int, NULL);
+	sigaction(SIGQUIT, &r->saved_quit, NULL);
 	if (r->model)
 		setenv("TMM_MODEL", r->model, 1);
 	if (r->kthreads)
@@ -120,8 +131,8 @@ static void child(struct run *r, int err_fd)
 		failure[0] = 2;
 		failure[1] = errno;
 	}
-	if (write(err_fd, failure, sizeof(failure)) < 0)
-		_exit(127);
+	/* Nothing more to do if even this fails: the parent then sees PROG "exit" 127. */
+	(void)!write(err_fd, failure, sizeof(failure));
 	_exit(127);
 }
 
@@ -238,8 +249,8 @@ static int run_tracked(struct tmm_nl *nl, struct run *r)
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return errorf("pipe: %s", strerror(errno)), EXIT_FAILURE_OTHER;
 	/* Like time(1): Ctrl-C is for PROG; we stay to print the report. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
+	ignore(SIGINT, &r->saved_int);
+	ignore(SIGQUIT, &r->saved_quit);
 	r->child = fork();
 	if (r->child < 0)
 		return errorf("fork: %s", strerror(errno)), EXIT_FAILURE_OTHER;
