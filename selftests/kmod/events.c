@@ -1,6 +1,8 @@
 // The "events" multicast group: a tracked thread that exits sends its final
 // figures, and the last thread of a tracked process says the process ended.
 #include <poll.h>
+#include <stdio.h>
+#include <string.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -70,6 +72,28 @@ static int event_next(struct tmm_nl *nl, pid_t tgid, struct event *ev)
 	return found ? 0 : ETIMEDOUT;
 }
 
+// Waits until thread @tid of @pid is asleep (state S in /proc).
+static int wait_asleep(pid_t pid, pid_t tid)
+{
+	char path[64], buf[512], *state;
+	int tries;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	for (tries = 0; tries < 1000; tries++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		buf[n] = '\0';
+		state = strrchr(buf, ')');
+		if (state && state[1] == ' ' && state[2] == 'S')
+			return 0;
+		usleep(10000);
+	}
+	return ETIMEDOUT;
+}
+
 static int go_pipe[2], tid_pipe[2];
 
 static void *child_thread(void *arg)
@@ -119,7 +143,8 @@ TEST(exiting_threads_send_final_figures)
 	ASSERT_EQ((ssize_t)sizeof(tid), read(tid_pipe[0], &tid, sizeof(tid)));
 	ASSERT_EQ(0, tmm_nl_track(&nl, child, 0));
 
-	// The extra thread exits.
+	// The extra thread exits, once it has blocked in read.
+	ASSERT_EQ(0, wait_asleep(child, tid));
 	ASSERT_EQ(1, write(go_pipe[1], &go, 1));
 	ASSERT_EQ(0, event_next(&events, child, &ev));
 	ASSERT_EQ(TMM_CMD_THREAD_EXIT, ev.cmd);
