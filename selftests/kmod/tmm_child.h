@@ -4,6 +4,7 @@
 #ifndef TMM_SELFTEST_CHILD_H
 #define TMM_SELFTEST_CHILD_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
