@@ -155,7 +155,9 @@ void tmm_thread_terminated(struct tmm_thread *t);
 void tmm_threads_fini(int keep_running);
 void tmm_thread_set_state(struct tmm_thread *t, enum tmm_state s);
 void tmm_account_start(struct tmm_thread *t, pid_t ktid);
-void tmm_account_stop(struct tmm_thread *t);
+void tmm_account_start_at(struct tmm_thread *t, pid_t ktid, uint64_t now);
+/* Adds the time since the start to t->run_ns; returns the time it read. */
+uint64_t tmm_account_stop(struct tmm_thread *t);
 
 /* park.c: the scheduler-independent half of park/unpark */
 int tmm_park_commit(struct tmm_thread *t, struct tmm_spin *lock, uint64_t deadline,

@@ -295,7 +295,8 @@ static void after_run(struct tmm_worker *w, struct tmm_thread *t)
 {
 	struct tmm_proc *p = w->proc;
 
-	tmm_account_stop(t);
+	/* One clock read per switch: the next thread's start reuses it. */
+	w->clock = tmm_account_stop(t);
 	w->cur = 0;
 	tmm_set_current(0);
 	if (p && tmm_monitor_kick) {
@@ -316,7 +317,11 @@ static void run(struct tmm_worker *w, struct tmm_thread *t)
 	w->cur = t;
 	t->request = TMM_REQ_NONE;
 	tmm_set_current(t);
-	tmm_account_start(t, w->tid);
+	if (w->clock)
+		tmm_account_start_at(t, w->tid, w->clock);
+	else
+		tmm_account_start(t, w->tid);
+	w->clock = 0;
 	if (p) {
 		/* Only the owner writes these; the monitor trusts entered_at once tick moved. */
 		__atomic_store_n(&p->entered_at, t->run_since, __ATOMIC_RELEASE);
@@ -365,6 +370,7 @@ static void worker_idle(struct tmm_worker *w)
 	uint64_t next;
 	int one = 1;
 
+	w->clock = 0;
 	__atomic_store_n(&w->wake, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&w->sleeping, 1, __ATOMIC_SEQ_CST);
 	__atomic_fetch_add(&tmm_us.nsleeping, 1, __ATOMIC_SEQ_CST);
@@ -380,6 +386,7 @@ static void worker_idle(struct tmm_worker *w)
 /* No processor: wait on the spare list until the monitor hands one over. */
 static void worker_wait_for_proc(struct tmm_worker *w)
 {
+	w->clock = 0;
 	__atomic_store_n(&w->wake, 0, __ATOMIC_SEQ_CST);
 	tmm_spin_lock(&tmm_us.workers_lock);
 	if (!w->spare && !w->proc) {

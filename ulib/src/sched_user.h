@@ -39,6 +39,7 @@ struct tmm_worker {
 	struct tmm_proc *proc;	    /* NULL: a spare, or it lost its processor */
 	struct tmm_thread *cur;
 	struct tmm_thread *handback; /* a thread only this worker may run (tmm_fini's main) */
+	uint64_t clock;		     /* the last switch's time, 0 once stale (after idling) */
 	int wake;		     /* futex word */
 	int sleeping;		     /* idle with a processor, atomic */
 	int spare;		     /* waiting for a processor on the spare list */

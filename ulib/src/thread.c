@@ -178,17 +178,25 @@ void tmm_thread_finish(struct tmm_thread *t)
 	tmm_tls_run_destructors(t);
 }
 
-void tmm_account_start(struct tmm_thread *t, pid_t ktid)
+void tmm_account_start_at(struct tmm_thread *t, pid_t ktid, uint64_t now)
 {
 	t->ktid = ktid;
 	t->switches++;
-	t->run_since = tmm_now_ns();
+	t->run_since = now;
 	tmm_thread_set_state(t, TMM_RUNNING);
 }
 
-void tmm_account_stop(struct tmm_thread *t)
+void tmm_account_start(struct tmm_thread *t, pid_t ktid)
 {
-	t->run_ns += tmm_now_ns() - t->run_since;
+	tmm_account_start_at(t, ktid, tmm_now_ns());
+}
+
+uint64_t tmm_account_stop(struct tmm_thread *t)
+{
+	uint64_t now = tmm_now_ns();
+
+	t->run_ns += now - t->run_since;
+	return now;
 }
 
 static int attr_valid(const struct tmm_attr *attr)
