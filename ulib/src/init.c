@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "runtime.h"
+#include "snapshot.h"
 #include "stack.h"
 #include "timer.h"
 #include "waitq.h"
@@ -137,6 +138,10 @@ TMM_API int tmm_init(const struct tmm_config *cfg)
 		return err;
 	tmm_rt.sched = sched_for(tmm_rt.model);
 	tmm_rt.main_tid = tmm_gettid();
+	/* Without a snapshot (TMM_STATS=0, no memfd) the runtime runs the same. */
+	tmm_snapshot_init(tmm_rt.model, tmm_rt.model == TMM_1TO1 ? 0
+					: tmm_rt.model == TMM_M1 ? 1
+								 : tmm_rt.kthreads);
 	err = make_main();
 	if (err)
 		return err;
@@ -149,6 +154,7 @@ TMM_API int tmm_init(const struct tmm_config *cfg)
 		tmm_set_current(0);
 		tmm_threads_fini(0);
 		tmm_overflow_fini();
+		tmm_snapshot_fini();
 		return err;
 	}
 	tmm_rt.started = 1;
@@ -190,6 +196,7 @@ TMM_API int tmm_fini(void)
 	main_altstack = 0;
 	tmm_overflow_fini();
 	tmm_set_current(0);
+	tmm_snapshot_fini();
 	return 0;
 }
 

@@ -33,6 +33,8 @@ enum tmm_wait { TMM_WAIT_NONE, TMM_WAIT_PARK, TMM_WAIT_SLEEP };
 /* What a user-level thread asks its scheduler for when it switches away. */
 enum tmm_request { TMM_REQ_NONE, TMM_REQ_YIELD, TMM_REQ_PARK, TMM_REQ_EXIT, TMM_REQ_HOME };
 
+struct tmm_snap_kthread;
+struct tmm_snap_thread;
 struct tmm_stack;
 struct tmm_tls;
 struct tmm_worker;
@@ -83,8 +85,10 @@ struct tmm_thread {
 	pthread_t pthread;
 	void *altstack;
 
-	/* accounting, for tmmstat's snapshot */
-	pid_t ktid; /* kernel thread it last ran on */
+	/* accounting, published to tmmstat through the snapshot (snapshot.h) */
+	struct tmm_snap_thread *snap;
+	struct tmm_snap_kthread *snap_kthread; /* 1:1: its own kernel thread's record */
+	pid_t ktid;			       /* kernel thread it last ran on */
 	uint64_t switches;
 	uint64_t run_ns;
 	uint64_t run_since;

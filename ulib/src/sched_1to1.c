@@ -26,6 +26,7 @@
 
 #include "futex.h"
 #include "runtime.h"
+#include "snapshot.h"
 #include "stack.h"
 
 static void record_guard(struct tmm_thread *t)
@@ -48,6 +49,7 @@ static void *kthread_main(void *arg)
 	struct tmm_thread *t = arg;
 
 	tmm_set_current(t);
+	t->snap_kthread = tmm_snapshot_kthread_add(tmm_gettid(), TMM_ROLE_THREAD, (unsigned)t->id);
 	t->altstack = tmm_altstack_install();
 	record_guard(t);
 	tmm_account_start(t, tmm_gettid());
@@ -128,6 +130,8 @@ __attribute__((noreturn)) static void kt_exit(struct tmm_thread *self)
 {
 	tmm_altstack_remove(self->altstack);
 	self->altstack = 0;
+	tmm_snapshot_kthread_remove(self->snap_kthread);
+	self->snap_kthread = 0;
 	tmm_set_current(0);
 	tmm_thread_terminated(self); /* the last touch of the runtime */
 	pthread_exit(0);
@@ -135,12 +139,15 @@ __attribute__((noreturn)) static void kt_exit(struct tmm_thread *self)
 
 static int kt_start(void)
 {
+	tmm_rt.main->snap_kthread = tmm_snapshot_kthread_add(tmm_rt.main_tid, TMM_ROLE_MAIN, 0);
 	tmm_account_start(tmm_rt.main, tmm_gettid());
 	return 0;
 }
 
 static void kt_stop(void)
 {
+	tmm_snapshot_kthread_remove(tmm_rt.main->snap_kthread);
+	tmm_rt.main->snap_kthread = 0;
 }
 
 const struct tmm_sched tmm_sched_1to1 = {

@@ -39,6 +39,7 @@
 
 #include "futex.h"
 #include "sched_user.h"
+#include "snapshot.h"
 
 #define MONITOR_PERIOD_NS (20u * 1000)
 #define MONITOR_PERIOD_MAX_NS (320u * 1000)
@@ -156,6 +157,7 @@ static void *monitor_main(void *arg)
 	struct timespec period = {0, MONITOR_PERIOD_NS};
 	uint64_t last_sum = 0;
 	unsigned int quiet = 0;
+	struct tmm_snap_kthread *snap = tmm_snapshot_kthread_add(tmm_gettid(), TMM_ROLE_MONITOR, 0);
 
 	(void)arg;
 	/* The default 50 us timer slack would stretch every period. */
@@ -172,6 +174,7 @@ static void *monitor_main(void *arg)
 		__atomic_store_n(&mon.sleeping, 0, __ATOMIC_SEQ_CST);
 		period.tv_nsec = MONITOR_PERIOD_NS;
 	}
+	tmm_snapshot_kthread_remove(snap);
 	return 0;
 }
 

@@ -48,6 +48,7 @@
 
 #include "futex.h"
 #include "sched_user.h"
+#include "snapshot.h"
 
 #define GLOBAL_QUEUE_EVERY 61
 #define G0_STACK_SIZE (256u * 1024)
@@ -463,10 +464,14 @@ static void *worker_main(void *arg)
 
 	set_current_worker(w);
 	w->tid = tmm_gettid();
+	/* Workers keep the label they start with: a spare may later own a processor. */
+	w->snap = w->proc ? tmm_snapshot_kthread_add(w->tid, TMM_ROLE_WORKER, w->proc->id)
+			  : tmm_snapshot_kthread_add(w->tid, TMM_ROLE_SPARE, w->id);
 	w->altstack = tmm_altstack_install();
 	stack_bounds(&w->g0);
 	worker_loop(w);
 	tmm_altstack_remove(w->altstack);
+	tmm_snapshot_kthread_remove(w->snap);
 	__atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
 	tmm_futex_wake(&w->done, 1);
 	return 0;
@@ -581,6 +586,7 @@ int tmm_user_start(unsigned int nprocs)
 	tmm_ctx_init(&w->g0, w->g0_stack->lo, w->g0_stack->size, first_g0_entry, w);
 	w->tid = tmm_gettid();
 	w->pthread = pthread_self();
+	w->snap = tmm_snapshot_kthread_add(w->tid, TMM_ROLE_WORKER, 0);
 	tmm_us.first = w;
 	set_current_worker(w);
 	stack_bounds(&main->ctx);
@@ -629,6 +635,7 @@ void tmm_user_stop(void)
 		else
 			tmm_us.abandoned = 1, pthread_detach(w->pthread);
 	}
+	tmm_snapshot_kthread_remove(tmm_us.first->snap);
 	if (tmm_us.abandoned)
 		return; /* leak the rest: a kernel thread may still use it */
 	while ((w = tmm_us.workers)) {

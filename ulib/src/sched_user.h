@@ -46,6 +46,7 @@ struct tmm_worker {
 	int stop;
 	int done; /* futex word: its kernel thread left the scheduler */
 	void *altstack;
+	struct tmm_snap_kthread *snap; /* its record in tmmstat's snapshot */
 	struct tmm_worker *next, *next_spare;
 };
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "runtime.h"
+#include "snapshot.h"
 #include "stack.h"
 #include "waitq.h"
 
@@ -23,6 +24,7 @@ static struct tmm_thread *pool;
 void tmm_thread_set_state(struct tmm_thread *t, enum tmm_state s)
 {
 	__atomic_store_n(&t->state, (int)s, __ATOMIC_RELEASE);
+	tmm_snapshot_set_state(t->snap, s);
 }
 
 /* reg.lock held. */
@@ -69,6 +71,7 @@ struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr)
 	t->daemon = attr ? !!attr->daemon : 0;
 	if (t->detached)
 		t->refs = 1; /* nobody will join */
+	t->snap = tmm_snapshot_thread_add(t->id, t->name);
 	return t;
 }
 
@@ -125,6 +128,8 @@ void tmm_thread_terminated(struct tmm_thread *t)
 
 	tmm_thread_set_state(t, TMM_TERMINATED);
 	tmm_tls_free(t);
+	tmm_snapshot_thread_remove(t->snap);
+	t->snap = 0;
 
 	/* No longer live by the time a joiner returns. */
 	tmm_spin_lock(&tmm_rt.reg.lock);
@@ -184,6 +189,7 @@ void tmm_account_start_at(struct tmm_thread *t, pid_t ktid, uint64_t now)
 	t->switches++;
 	t->run_since = now;
 	tmm_thread_set_state(t, TMM_RUNNING);
+	tmm_snapshot_switched_in(t->snap, tmm_snapshot_kthread_self());
 }
 
 void tmm_account_start(struct tmm_thread *t, pid_t ktid)
@@ -196,6 +202,7 @@ uint64_t tmm_account_stop(struct tmm_thread *t)
 	uint64_t now = tmm_now_ns();
 
 	t->run_ns += now - t->run_since;
+	tmm_snapshot_switched_out(t->snap, tmm_thread_state(t), now - t->run_since);
 	return now;
 }
 
@@ -396,6 +403,9 @@ void tmm_threads_fini(int keep_running)
 	for (t = tmm_rt.all; t; t = next) {
 		next = t->all_next;
 		if (keep_running && !t->is_main) {
+			/* The snapshot goes away: a late store must not reach the next one. */
+			t->snap = 0;
+			t->snap_kthread = 0;
 			t->free_next = abandoned;
 			abandoned = t;
 			continue;
@@ -403,6 +413,7 @@ void tmm_threads_fini(int keep_running)
 		if (t->stack)
 			tmm_stack_put(t->stack);
 		tmm_tls_free(t);
+		tmm_snapshot_thread_remove(t->snap);
 		free(t);
 	}
 	tmm_rt.all = 0;
