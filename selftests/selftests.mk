@@ -59,7 +59,8 @@ $(O)/selftests/ulib-san/%: selftests/ulib/%.c $(SELFTEST_HDRS) $(O)/lib/libtmm-s
 	$(CC) $(SELFTEST_CFLAGS) $(SAN_FLAGS) -o $@ $< $(O)/lib/libtmm-san.a $(LDLIBS_PTHREAD)
 
 VM_TEST_LIBS = $(LIBNL_LIBS) $(O)/lib/libtmm.a $(LDLIBS_PTHREAD)
-VM_TEST_DEPS = $(SELFTEST_HDRS) kmod/include/uapi/linux/tmm.h $(O)/lib/libtmm.a
+VM_TEST_DEPS = $(SELFTEST_HDRS) $(wildcard selftests/kmod/*.h selftests/tmmstat/*.h) \
+	       kmod/include/uapi/linux/tmm.h $(O)/lib/libtmm.a
 
 $(O)/selftests/vm/%: selftests/kmod/%.c $(VM_TEST_DEPS)
 	@mkdir -p $(dir $@)
