@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "poller.h"
 #include "runtime.h"
 #include "snapshot.h"
 #include "stack.h"
@@ -190,8 +191,10 @@ TMM_API int tmm_fini(void)
 	keep = tmm_rt.model == TMM_1TO1 || tmm_us_abandoned();
 	tmm_rt.started = 0;
 	tmm_threads_fini(keep);
-	if (!keep)
+	if (!keep) {
 		tmm_stacks_fini();
+		tmm_poller_fini();
+	}
 	tmm_altstack_remove(main_altstack);
 	main_altstack = 0;
 	tmm_overflow_fini();

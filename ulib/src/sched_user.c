@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "futex.h"
+#include "poller.h"
 #include "sched_user.h"
 #include "snapshot.h"
 
@@ -195,6 +196,7 @@ void tmm_worker_wake(struct tmm_worker *w)
 {
 	__atomic_store_n(&w->wake, 1, __ATOMIC_SEQ_CST);
 	tmm_futex_wake(&w->wake, 1);
+	tmm_poller_kick(w); /* it may be idle in epoll_wait instead */
 }
 
 /* Claims an idle worker's wake-up; only one waker gets it. */
@@ -343,6 +345,9 @@ static struct tmm_thread *find_runnable(struct tmm_worker *w)
 
 	if (tmm_timers_next(&tmm_user_timers) != UINT64_MAX)
 		tmm_timers_expire(&tmm_user_timers, tmm_now_ns());
+	/* I/O readiness, without blocking: when the queue runs dry, and now and then. */
+	if (p->tick % GLOBAL_QUEUE_EVERY == 0 || !__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
+		tmm_poller_poll_now();
 	if (p->tick % GLOBAL_QUEUE_EVERY == 0 && (t = global_pop()))
 		return t;
 	if ((t = proc_pop(p)) || (t = global_pop()))
@@ -377,7 +382,9 @@ static void worker_idle(struct tmm_worker *w)
 	__atomic_fetch_add(&tmm_us.nsleeping, 1, __ATOMIC_SEQ_CST);
 	if (!has_work(w)) {
 		next = tmm_timers_next(&tmm_user_timers);
-		tmm_futex_wait(&w->wake, 0, next == UINT64_MAX ? 0 : next);
+		/* One idle worker waits in epoll_wait while threads wait for I/O. */
+		if (!tmm_poller_idle_wait(w, &w->wake, next))
+			tmm_futex_wait(&w->wake, 0, next == UINT64_MAX ? 0 : next);
 	}
 	if (__atomic_compare_exchange_n(&w->sleeping, &one, 0, 0, __ATOMIC_SEQ_CST,
 					__ATOMIC_RELAXED))
@@ -701,6 +708,13 @@ void tmm_user_exit(struct tmm_thread *self)
 {
 	switch_to_scheduler(self, TMM_REQ_EXIT);
 	abort(); /* never resumed */
+}
+
+/* A thread parked on I/O and no worker polls: wake an idle one to (M:N). */
+void tmm_user_want_poller(void)
+{
+	if (tmm_monitor_kick)
+		wake_idle(0);
 }
 
 int tmm_us_abandoned(void)

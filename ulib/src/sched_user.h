@@ -85,6 +85,9 @@ int tmm_proc_work_waiting(struct tmm_proc *p, uint64_t now);
 /* Gives @p (taken from its stuck worker) to a spare worker, starting one if needed. */
 int tmm_proc_hand_over(struct tmm_proc *p, uint64_t taken_from);
 
+/* A thread parked on I/O and no worker sits in epoll_wait (poller.c). */
+void tmm_user_want_poller(void);
+
 /* M:N's monitor hooks, NULL under M:1. */
 extern void (*tmm_monitor_kick)(void);
 extern void (*tmm_monitor_stop)(void);
