@@ -1,8 +1,7 @@
 // ulib's snapshot writer and its labels, read back the way tmmstat reads
 // them: through /proc/PID/fd and tmmstat's own checked reader.
 //
-// (<linux/tmm.h> cannot be included here: its enum tmm_attr and tmm.h's
-// struct tmm_attr share a tag name, so the labels are read with tmmstat.)
+// The labels are read back with tmmstat itself, as a user would.
 #include <sys/syscall.h>
 
 #include "../../tools/tmmstat/snapshot.c"

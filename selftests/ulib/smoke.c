@@ -3,6 +3,9 @@
 
 #include "kselftest_harness.h"
 #include "tmm.h"
+#include "tmm_snapshot.h"
+/* The public headers go together: tools include all three. */
+#include <linux/tmm.h>
 
 TEST(model_names)
 {

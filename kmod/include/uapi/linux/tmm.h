@@ -82,7 +82,7 @@ enum tmm_track_flags {
 };
 
 /**
- * enum tmm_attr - top-level attributes of every message
+ * enum tmm_genl_attr - top-level attributes of every message
  * @TMM_A_UNSPEC: never used
  * @TMM_A_PAD: padding for 64-bit attributes
  * @TMM_A_VERSION: u32, %TMM_GENL_VERSION of the module
@@ -99,7 +99,7 @@ enum tmm_track_flags {
  *	(something is tracked, or was less than a second ago), else 0
  * @__TMM_A_MAX: internal
  */
-enum tmm_attr {
+enum tmm_genl_attr {
 	TMM_A_UNSPEC,
 	TMM_A_VERSION,
 	TMM_A_PAD,
