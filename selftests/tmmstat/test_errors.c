@@ -116,8 +116,6 @@ TEST(no_permission_to_read_another_users_process)
 
 	ASSERT_LT(0, pid);
 	snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
-	/* The VM's root directory may be private (mode 700): nobody must reach tmmstat. */
-	chmod("/", 0755);
 	tmmstat(&r, "track", pidstr);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
 	result_free(&r);

@@ -1,18 +1,9 @@
 // A tmm program for tmmstat's VM tests, under whichever model TMM_MODEL
 // names; see workload.h for the script it follows.
 #include <stdio.h>
-#include <unwind.h>
 
 #include "tmm.h"
 #include "workload.h"
-
-/*
- * glibc's pthread_exit, which ends libtmm's 1:1 threads, loads libgcc_s.so.1
- * at run time.  Naming one of its functions makes it a dependency that ldd
- * shows, so the test VM (which copies what ldd lists) has it too.
- */
-__attribute__((used)) static _Unwind_Reason_Code (*const need_libgcc_s)(_Unwind_Trace_Fn,
-									void *) = _Unwind_Backtrace;
 
 static tmm_event_t go, quit;
 static tmm_sem_t finished;
