@@ -20,6 +20,7 @@
 #ifndef TMM_IO_H
 #define TMM_IO_H
 
+#include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -59,6 +60,21 @@ int tmm_accept_timeout(int fd, struct sockaddr *addr, socklen_t *addrlen, uint64
 int tmm_connect_timeout(int fd, const struct sockaddr *addr, socklen_t addrlen,
 			uint64_t timeout_ns);
 int tmm_poll_timeout(struct pollfd *fds, nfds_t nfds, uint64_t timeout_ns);
+
+/*
+ * errno, looked up afresh at every use.  Under M:N a tmm thread may resume
+ * on another kernel thread after any call that waits; glibc's errno is per
+ * kernel thread, and because __errno_location() is declared const the
+ * compiler may reuse an address it computed before the call, reading
+ * another kernel thread's errno.  Files that include this header read errno
+ * through tmm_errno_location(), which is never cached; define
+ * TMM_KEEP_LIBC_ERRNO before including it to keep libc's definition.
+ */
+int *tmm_errno_location(void);
+#ifndef TMM_KEEP_LIBC_ERRNO
+#undef errno
+#define errno (*tmm_errno_location())
+#endif
 
 #ifdef __cplusplus
 }

@@ -25,10 +25,6 @@
 #include "runtime.h"
 #include "tmm_io.h"
 
-/* Never a kernel thread's errno cached from before a park (poller.h). */
-#undef errno
-#define errno (*tmm_errno_location())
-
 #define NO_TIMEOUT UINT64_MAX
 
 typedef ssize_t (*io_op)(int fd, void *args);

@@ -14,10 +14,6 @@
 #include "runtime.h"
 #include "tmm_io.h"
 
-/* Never a kernel thread's errno cached from before a park (poller.h). */
-#undef errno
-#define errno (*tmm_errno_location())
-
 #define STACK_WANTS 8
 
 static int kernel_poll(struct pollfd *fds, nfds_t nfds, uint64_t deadline)

@@ -85,7 +85,7 @@ static struct {
 	uint64_t last_event, last_scan, scan_period; /* atomic */
 } poller;
 
-__attribute__((noinline, noipa)) int *tmm_errno_location(void)
+__attribute__((noinline, noipa)) TMM_API int *tmm_errno_location(void)
 {
 	return &errno;
 }

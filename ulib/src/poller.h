@@ -70,13 +70,7 @@ int tmm_io_wait(struct tmm_io_want *wants, unsigned int n, uint64_t deadline);
 /* tmm_close under M:1 and M:N: wakes its waiters with EBADF, forgets it. */
 void tmm_fd_closing(struct tmm_fd *e, int fd);
 
-/*
- * errno's address, looked up afresh at every use.  glibc declares
- * __errno_location() const, so a function that parks (and may resume on
- * another kernel thread under M:N) could reuse the address it computed
- * before; io.c and io_poll.c define errno through this instead.
- */
-int *tmm_errno_location(void);
+/* tmm_errno_location() (tmm_io.h) is defined in poller.c. */
 
 /* Hooks of the scheduler (sched_user.c). */
 /* An idle worker: waits in epoll_wait if it becomes the poller; 0 if it did not. */
