@@ -20,8 +20,15 @@ FIXTURE(rt)
 };
 FIXTURE_SETUP(rt)
 {
+	int fd;
+
 	ASSERT_EQ(0, tmm_init(NULL));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, self->sv));
+	/* A high number: nothing else reuses it the moment a test closes it. */
+	fd = fcntl(self->sv[0], F_DUPFD_CLOEXEC, 900);
+	ASSERT_GE(fd, 900);
+	close(self->sv[0]);
+	self->sv[0] = fd;
 }
 FIXTURE_TEARDOWN(rt)
 {
