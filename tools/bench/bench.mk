@@ -11,7 +11,7 @@
 # ones take the model from TMM_MODEL.
 
 BENCH_OUT    := $(O)/bench
-BENCH_HDRS   := tools/bench/common/bench.h
+BENCH_HDRS   := tools/bench/common/bench.h tools/bench/common/http.h
 BENCH_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -Itools/bench/common $(CFLAGS)
 BENCH_CXXFLAGS = -std=c++17 $(WARN) -Itools/bench/common $(CFLAGS)
 CXX ?= g++
@@ -73,6 +73,7 @@ $(BENCH_OUT)/go-%: tools/bench/go/%.go tools/bench/go/common.go
 	@mkdir -p $(dir $@)
 	$(BENCH_GOENV) go build -o $@ tools/bench/go/common.go $<
 
-$(BENCH_OUT)/tmm-%: tools/bench/tmm/%.c tools/bench/tmm/runtime.h $(BENCH_HDRS) $(O)/lib/libtmm.a
+$(BENCH_OUT)/tmm-%: tools/bench/tmm/%.c tools/bench/tmm/runtime.h $(BENCH_HDRS) $(O)/lib/libtmm.a \
+		$(wildcard ulib/include/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -Iulib/include -o $@ $< $(O)/lib/libtmm.a -lpthread

@@ -55,10 +55,10 @@ describe_of() {
 	blocking) echo "$ncpus CPU-bound threads (about 10 µs of work, then yield) count units" \
 		"of work in windows of ${window_ms} ms, alternately alone and beside $ncpus threads" \
 		"blocked in a raw read(), three of each; 'retained' is the second over the first." ;;
-	http) echo "An HTTP/1.1 server on 127.0.0.1 with a thread per connection (Go: net/http)," \
-		"driven by wrk with 64 keep-alive connections for $http_seconds s (tools/bench/http-load);" \
-		"requests/s, latency percentiles, the server's peak RSS. tmm's server waits for" \
-		"non-blocking I/O in libtmm: a tmm thread blocked on a socket would stall M:1." ;;
+	http) echo "An HTTP/1.1 server on 127.0.0.1 with a thread per connection (tmm with" \
+		"tmm_io.h's calls, GNU Pth with its own, Go: net/http), driven by wrk with 64" \
+		"keep-alive connections for $http_seconds s (tools/bench/http-load); requests/s," \
+		"latency percentiles, the server's peak RSS. wrk shares the two CPUs with the server." ;;
 	esac
 }
 
@@ -99,10 +99,7 @@ skip_of() {
 		fi
 		;;
 	http)
-		case $sys in
-		tmm-*) echo "pending: needs non-blocking I/O in libtmm" ;;
-		fiber) echo "n/a: Boost.Fiber has no I/O of its own (it is paired with Boost.Asio)" ;;
-		esac
+		[[ $sys == fiber ]] && echo "n/a: Boost.Fiber has no I/O of its own (it is paired with Boost.Asio)"
 		;;
 	"$live_large_id")
 		if grep "^$live_small_id,$sys," "$failed" 2>/dev/null | grep -qv ',not built$'; then
