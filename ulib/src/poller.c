@@ -28,7 +28,11 @@
  * threads wait and no event came for a while (SCAN_MIN_NS, doubling up to
  * SCAN_MAX_NS while scans find nothing), the poller re-arms every waited-on
  * descriptor with EPOLL_CTL_MOD; EBADF (closed) wakes its waiters with
- * EBADF, ENOENT (the number now names another file) adds it again.
+ * EBADF, ENOENT (the number now names another file) adds it again.  While
+ * events keep coming a scan still runs every SCAN_MAX_NS: one system call
+ * per waiting descriptor, so not more often (10,000 idle keep-alive
+ * connections scanned every second cost a sixth of the HTTP benchmark's
+ * system calls).
  *
  * Rejected: a dedicated poller kernel thread (one more wake-up and switch per
  * event, and the idle worker is asleep anyway); level-triggered registration
@@ -53,7 +57,7 @@
 #define EVENTS_PER_WAIT 256
 #define EVFD_TAG UINT64_MAX
 #define SCAN_MIN_NS (20u * 1000 * 1000)
-#define SCAN_MAX_NS (1000u * 1000 * 1000)
+#define SCAN_MAX_NS (10000ull * 1000 * 1000)
 #define STACK_WAITERS 4
 #define EPOLL_INTEREST (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLPRI | EPOLLET)
 
