@@ -45,7 +45,7 @@ VM_TEST_SRCS   := $(filter-out $(VM_WORKLOAD_SRCS),$(wildcard selftests/kmod/*.c
 VM_TESTS       := $(addprefix $(O)/selftests/vm/,$(basename $(notdir $(VM_TEST_SRCS))))
 VM_WORKLOADS   := $(addprefix $(O)/selftests/vm-bin/,$(basename $(notdir $(VM_WORKLOAD_SRCS))))
 VM_SCRIPTS     := $(patsubst selftests/vm/%,$(O)/selftests/vm/%,$(wildcard selftests/vm/*))
-SELFTEST_HDRS  := $(wildcard selftests/*.h) $(KSFT_HDRS)
+SELFTEST_HDRS  := $(wildcard selftests/*.h selftests/ulib/*.h) $(KSFT_HDRS)
 
 .PHONY: selftests
 selftests: $(ULIB_TESTS) $(ULIB_SAN_TESTS) $(VM_TESTS) $(VM_SCRIPTS) $(VM_WORKLOADS)

@@ -13,15 +13,7 @@
 #define CONSUMERS 3
 #define ITEMS 10000 /* per producer */
 
-FIXTURE(rt){};
-FIXTURE_SETUP(rt)
-{
-	ASSERT_EQ(0, tmm_init(NULL));
-}
-FIXTURE_TEARDOWN(rt)
-{
-	EXPECT_EQ(0, tmm_fini());
-}
+#include "runtime_fixture.h"
 
 struct item {
 	uint32_t producer;

@@ -8,25 +8,7 @@
 #include "kselftest_harness.h"
 #include "tmm.h"
 
-#define MS 1000000ull
-
-FIXTURE(rt){};
-FIXTURE_SETUP(rt)
-{
-	ASSERT_EQ(0, tmm_init(NULL));
-}
-FIXTURE_TEARDOWN(rt)
-{
-	EXPECT_EQ(0, tmm_fini());
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
+#include "runtime_fixture.h"
 
 static void wait_blocked(tmm_thread_t *t)
 {

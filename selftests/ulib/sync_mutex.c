@@ -7,17 +7,7 @@
 #include "kselftest_harness.h"
 #include "tmm.h"
 
-#define MS 1000000ull
-
-FIXTURE(rt){};
-FIXTURE_SETUP(rt)
-{
-	ASSERT_EQ(0, tmm_init(NULL));
-}
-FIXTURE_TEARDOWN(rt)
-{
-	EXPECT_EQ(0, tmm_fini());
-}
+#include "runtime_fixture.h"
 
 /* Runs fn(arg) in a new tmm thread and returns what it returned. */
 static intptr_t in_thread(void *(*fn)(void *), void *arg)

@@ -13,15 +13,7 @@
 
 #define KIB 1024u
 
-FIXTURE(rt){};
-FIXTURE_SETUP(rt)
-{
-	ASSERT_EQ(0, tmm_init(NULL));
-}
-FIXTURE_TEARDOWN(rt)
-{
-	EXPECT_EQ(0, tmm_fini());
-}
+#include "runtime_fixture.h"
 
 static void *identity(void *arg)
 {

@@ -7,15 +7,7 @@
 #include "kselftest_harness.h"
 #include "tmm.h"
 
-FIXTURE(rt){};
-FIXTURE_SETUP(rt)
-{
-	ASSERT_EQ(0, tmm_init(NULL));
-}
-FIXTURE_TEARDOWN(rt)
-{
-	EXPECT_EQ(0, tmm_fini());
-}
+#include "runtime_fixture.h"
 
 static tmm_key_t key;
 
