@@ -112,6 +112,7 @@ markdown_tables() {
 		if (r == "inf") return "∞"
 		if (s ~ /^tmm-/) return sprintf("%.2f×", r)
 		if (r + 0 >= 1) return sprintf("%.2f× better", r)
+		if (r + 0 >= 0.995) return "1.00×: even"
 		return sprintf("**%.2f×: tmm loses**", r)
 	}
 	BEGIN {
