@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "poller.h"
 #include "runtime.h"
 #include "snapshot.h"
@@ -143,6 +144,8 @@ TMM_API int tmm_init(const struct tmm_config *cfg)
 	tmm_snapshot_init(tmm_rt.model, tmm_rt.model == TMM_1TO1 ? 0
 					: tmm_rt.model == TMM_M1 ? 1
 								 : tmm_rt.kthreads);
+	tmm_clock_init();
+	tmm_accounting = tmm_snapshot_enabled();
 	err = make_main();
 	if (err)
 		return err;

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "futex.h"
 #include "sched_user.h"
 #include "snapshot.h"
@@ -79,8 +80,10 @@ static int proc_stuck(struct tmm_proc *p, uint64_t status, uint64_t now)
 	uint64_t since = __atomic_load_n(&p->entered_at, __ATOMIC_ACQUIRE);
 	struct tmm_worker *w;
 
-	if (__atomic_load_n(&p->tick, __ATOMIC_ACQUIRE) != tick || now < since ||
-	    now - since < HANDOFF_AFTER_NS || !tmm_proc_work_waiting(p, now))
+	uint64_t clock = tmm_clock_ns(); /* entered_at's clock */
+
+	if (__atomic_load_n(&p->tick, __ATOMIC_ACQUIRE) != tick || clock < since ||
+	    clock - since < HANDOFF_AFTER_NS || !tmm_proc_work_waiting(p, now))
 		return 0;
 	w = __atomic_load_n(&p->owner, __ATOMIC_ACQUIRE);
 	if (!w || PROC_STATUS(w, PROC_RUNNING) != status)

@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "futex.h"
 #include "poller.h"
 #include "sched_user.h"
@@ -320,10 +321,10 @@ static void run(struct tmm_worker *w, struct tmm_thread *t)
 	w->cur = t;
 	t->request = TMM_REQ_NONE;
 	tmm_set_current(t);
-	if (w->clock)
-		tmm_account_start_at(t, w->tid, w->clock);
-	else
-		tmm_account_start(t, w->tid);
+	/* M:N's monitor needs entered_at even when switches are not timed. */
+	if (!w->clock && (tmm_accounting || tmm_monitor_kick))
+		w->clock = tmm_clock_ns();
+	tmm_account_start_at(t, w->tid, w->clock);
 	w->clock = 0;
 	if (p) {
 		/* Only the owner writes these; the monitor trusts entered_at once tick moved. */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "runtime.h"
 #include "snapshot.h"
 #include "stack.h"
@@ -183,6 +184,9 @@ void tmm_thread_finish(struct tmm_thread *t)
 	tmm_tls_run_destructors(t);
 }
 
+/* Off without a snapshot (TMM_STATS=0): nobody reads run_ns, so no clock. */
+int tmm_accounting;
+
 void tmm_account_start_at(struct tmm_thread *t, pid_t ktid, uint64_t now)
 {
 	t->ktid = ktid;
@@ -194,15 +198,22 @@ void tmm_account_start_at(struct tmm_thread *t, pid_t ktid, uint64_t now)
 
 void tmm_account_start(struct tmm_thread *t, pid_t ktid)
 {
-	tmm_account_start_at(t, ktid, tmm_now_ns());
+	tmm_account_start_at(t, ktid, tmm_accounting ? tmm_clock_ns() : 0);
 }
 
 uint64_t tmm_account_stop(struct tmm_thread *t)
 {
-	uint64_t now = tmm_now_ns();
+	uint64_t now, ran;
 
-	t->run_ns += now - t->run_since;
-	tmm_snapshot_switched_out(t->snap, tmm_thread_state(t), now - t->run_since);
+	if (!tmm_accounting) {
+		tmm_snapshot_set_state(t->snap, tmm_thread_state(t));
+		return 0;
+	}
+	now = tmm_clock_ns();
+	/* A start read on another CPU may be a hair ahead. */
+	ran = now > t->run_since ? now - t->run_since : 0;
+	t->run_ns += ran;
+	tmm_snapshot_switched_out(t->snap, tmm_thread_state(t), ran);
 	return now;
 }
 
