@@ -13,19 +13,8 @@
 #include "kselftest_harness.h"
 #include "tmm.h"
 #include "tmm_io.h"
-
-#define MS 1000000ull
+#include "runtime_fixture.h"
 #define BIG (4u << 20) /* far more than a socket buffer: partial sends */
-
-FIXTURE(rt){};
-FIXTURE_SETUP(rt)
-{
-	ASSERT_EQ(0, tmm_init(NULL));
-}
-FIXTURE_TEARDOWN(rt)
-{
-	EXPECT_EQ(0, tmm_fini());
-}
 
 static unsigned char pattern(size_t i)
 {
