@@ -48,6 +48,23 @@ static struct tmm_thread *pool_take(void)
 	return t;
 }
 
+/* "thread-<id>", by hand: snprintf cost as much as the rest of a create. */
+static void default_name(char name[TMM_NAME_MAX], unsigned long id)
+{
+	static const char prefix[] = "thread-";
+	char digits[24];
+	size_t n = 0;
+
+	do {
+		digits[n++] = (char)('0' + id % 10);
+		id /= 10;
+	} while (id);
+	memcpy(name, prefix, sizeof(prefix) - 1);
+	for (size_t i = 0; i < n; i++)
+		name[sizeof(prefix) - 1 + i] = digits[n - 1 - i];
+	name[sizeof(prefix) - 1 + n] = 0;
+}
+
 struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr)
 {
 	struct tmm_thread *t;
@@ -66,7 +83,7 @@ struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr)
 	if (attr && attr->name)
 		snprintf(t->name, sizeof(t->name), "%s", attr->name);
 	else
-		snprintf(t->name, sizeof(t->name), "thread-%lu", t->id);
+		default_name(t->name, t->id);
 	t->stack_size = attr && attr->stack_size ? attr->stack_size : tmm_rt.stack_size;
 	t->detached = attr ? !!attr->detached : 0;
 	t->daemon = attr ? !!attr->daemon : 0;
