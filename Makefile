@@ -81,7 +81,8 @@ install: all
 	install -m 644 $(O)/lib/libtmm.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(O)/lib/libtmm.so.$(TMM_SOVERSION) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libtmm.so.$(TMM_SOVERSION) $(DESTDIR)$(PREFIX)/lib/libtmm.so
-	install -m 644 ulib/include/tmm.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 ulib/include/tmm.h ulib/include/tmm_io.h ulib/include/tmm_snapshot.h \
+		$(DESTDIR)$(PREFIX)/include/
 	install -d $(DESTDIR)$(PREFIX)/include/linux
 	install -m 644 kmod/include/uapi/linux/tmm.h $(DESTDIR)$(PREFIX)/include/linux/tmm.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(TMM_VERSION)|' ulib/tmm.pc.in \

@@ -6,7 +6,7 @@ TMM_SOVERSION := 0
 ARCH          ?= $(shell uname -m)
 
 ULIB_SRCS := $(wildcard ulib/src/*.c) $(wildcard ulib/src/arch/$(ARCH)/*.S)
-ULIB_HDRS := ulib/include/tmm.h $(wildcard ulib/src/*.h) $(wildcard ulib/src/arch/$(ARCH)/*.h) \
+ULIB_HDRS := $(wildcard ulib/include/*.h) $(wildcard ulib/src/*.h) $(wildcard ulib/src/arch/$(ARCH)/*.h) \
              kmod/include/uapi/linux/tmm.h
 ULIB_CFLAGS = $(BASE_CFLAGS) -Iulib/src $(CFLAGS) -fvisibility=hidden
 
