@@ -336,7 +336,8 @@ static void run(struct tmm_worker *w, struct tmm_thread *t)
 		tmm_monitor_kick();
 	}
 	tmm_ctx_swap(&w->g0, &t->ctx, 0);
-	after_run(w, t);
+	/* Not t: under M:1 a yield may have switched straight to another thread. */
+	after_run(w, w->cur);
 }
 
 static struct tmm_thread *find_runnable(struct tmm_worker *w)
@@ -700,9 +701,42 @@ void tmm_user_wake(struct tmm_thread *t)
 	make_ready(t);
 }
 
+/*
+ * M:1 yield to the next queued thread without the round trip through g0:
+ * one switch instead of two.  Only one kernel thread ever pops the
+ * processor's queue, so @self can be queued before it switches away.  Every
+ * GLOBAL_QUEUE_EVERY switches, and whenever the worker has anything else to
+ * look at, the yield goes through g0, which expires timers and polls for
+ * I/O and the global queue (a timer may fire that many switches late).
+ */
+static int yield_direct(struct tmm_worker *w, struct tmm_thread *self)
+{
+	struct tmm_proc *p = w->proc;
+	struct tmm_thread *next;
+
+	if (tmm_monitor_kick || !p || p->tick % GLOBAL_QUEUE_EVERY == 0 ||
+	    __atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&w->handback, __ATOMIC_ACQUIRE) || self->home || !(next = proc_pop(p)))
+		return 0;
+	w->clock = tmm_account_stop(self);
+	make_ready(self);
+	w->cur = next;
+	next->request = TMM_REQ_NONE;
+	tmm_set_current(next);
+	if (!w->clock && tmm_accounting)
+		w->clock = tmm_clock_ns();
+	tmm_account_start_at(next, w->tid, w->clock);
+	w->clock = 0;
+	__atomic_store_n(&p->entered_at, next->run_since, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->tick, p->tick + 1, __ATOMIC_RELEASE);
+	tmm_ctx_swap(&self->ctx, &next->ctx, 0);
+	return 1;
+}
+
 void tmm_user_yield(struct tmm_thread *self)
 {
-	switch_to_scheduler(self, TMM_REQ_YIELD);
+	if (!yield_direct(current_worker(), self))
+		switch_to_scheduler(self, TMM_REQ_YIELD);
 }
 
 void tmm_user_exit(struct tmm_thread *self)
