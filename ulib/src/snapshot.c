@@ -36,6 +36,13 @@
 #define SNAP_THREADS_INITIAL 64u
 /* 1:1 has one kernel thread per tmm thread; beyond this many, unpublished. */
 #define SNAP_1TO1_KTHREADS 16384u
+/*
+ * User-level models: kernel-thread records handed out every third slot, so
+ * no two share a cache line (a record is 56 bytes, a gap of two 112).  Each
+ * worker stores its switch count into its own on every switch; side by side
+ * they made two workers' switches fight over one line.
+ */
+#define SNAP_KTHREAD_STRIDE 3u
 
 struct free_stack {
 	uint32_t *index;
@@ -82,13 +89,20 @@ static int push_free(struct free_stack *s, uint32_t index)
 	return 0;
 }
 
-/* Pushes [first, end) so that the lowest index is handed out first. */
-static int push_free_range(struct free_stack *s, uint32_t first, uint32_t end)
+/* Pushes first, first + stride, ... below end so that the lowest is handed out first. */
+static int push_free_strided(struct free_stack *s, uint32_t first, uint32_t end, uint32_t stride)
 {
-	for (uint32_t i = end; i > first; i--)
-		if (push_free(s, i - 1))
+	uint32_t n = end > first ? (end - first + stride - 1) / stride : 0;
+
+	for (uint32_t i = n; i > 0; i--)
+		if (push_free(s, first + (i - 1) * stride))
 			return ENOMEM;
 	return 0;
+}
+
+static int push_free_range(struct free_stack *s, uint32_t first, uint32_t end)
+{
+	return push_free_strided(s, first, end, 1);
 }
 
 static struct tmm_snap_thread *thread_table(void)
@@ -180,7 +194,8 @@ static int snapshot_wanted(void)
 
 static int map_snapshot(enum tmm_model model, unsigned int kthreads_max)
 {
-	uint32_t kcap = model == TMM_1TO1 ? SNAP_1TO1_KTHREADS : kthreads_max * 2 + 16;
+	uint32_t kstride = model == TMM_1TO1 ? 1 : SNAP_KTHREAD_STRIDE;
+	uint32_t kcap = model == TMM_1TO1 ? SNAP_1TO1_KTHREADS : (kthreads_max * 2 + 16) * kstride;
 	uint64_t threads_offset =
 	    round_up(SNAP_PAGE + (uint64_t)kcap * sizeof(struct tmm_snap_kthread), SNAP_PAGE);
 	uint64_t size = round_up(
@@ -201,7 +216,7 @@ static int map_snapshot(enum tmm_model model, unsigned int kthreads_max)
 	snap.base = reserved;
 	err = extend_to(0, size);
 	if (!err)
-		err = push_free_range(&snap.free_kthreads, 0, kcap);
+		err = push_free_strided(&snap.free_kthreads, 0, kcap, kstride);
 	if (!err)
 		err = push_free_range(&snap.free_threads, 0, SNAP_THREADS_INITIAL);
 	if (err)
