@@ -7,7 +7,9 @@
  * run queue, and N workers to start with (the caller of tmm_init and N-1
  * new kernel threads).  Idle workers steal half of a busy processor's queue,
  * so CPU-bound threads spread over every core, and otherwise sleep on a
- * futex (no spinning thread).  A thread made runnable wakes an idle worker.
+ * futex, after up to SPIN_NS of looking for work while another worker runs
+ * threads (one spinner at a time, sched_user.c).  A thread made runnable
+ * wakes an idle worker unless one spins.
  *
  * The monitor (Go's sysmon) is one more kernel thread that never runs tmm
  * threads.  While some worker runs a thread it wakes every MONITOR_PERIOD

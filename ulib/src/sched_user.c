@@ -54,6 +54,8 @@
 
 #define GLOBAL_QUEUE_EVERY 61
 #define G0_STACK_SIZE (256u * 1024)
+/* How long an idle M:N worker keeps looking for work before it sleeps. */
+#define SPIN_NS 50000u
 
 struct tmm_user_sched tmm_us;
 void (*tmm_monitor_kick)(void);
@@ -219,7 +221,9 @@ static void wake_idle(struct tmm_proc *p)
 	unsigned int i;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST))
+	/* A spinning worker looks at the queues again before it sleeps (spin_for_work). */
+	if (!__atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST) ||
+	    __atomic_load_n(&tmm_us.nspinning, __ATOMIC_SEQ_CST))
 		return;
 	if (p && claim_sleeper(__atomic_load_n(&p->owner, __ATOMIC_ACQUIRE)))
 		return;
@@ -424,6 +428,38 @@ static void worker_wait_for_proc(struct tmm_worker *w)
 	tmm_spin_unlock(&tmm_us.workers_lock);
 }
 
+/*
+ * M:N, nothing to run: look again for up to SPIN_NS before sleeping, one
+ * worker at a time and only while another worker runs threads (Go's
+ * spinning M).  While one spins, wake_idle wakes nobody: creating a thread
+ * costs no futex wake-up, and fork-join work is stolen without one.  Having
+ * found work, it lets a sleeping worker take over the spinning.
+ */
+static struct tmm_thread *spin_for_work(struct tmm_worker *w)
+{
+	struct tmm_thread *t = 0;
+	unsigned int none = 0;
+	uint64_t until;
+
+	if (!tmm_monitor_kick ||
+	    __atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST) + 1 >= tmm_us.nprocs ||
+	    !__atomic_compare_exchange_n(&tmm_us.nspinning, &none, 1, 0, __ATOMIC_SEQ_CST,
+					 __ATOMIC_RELAXED))
+		return 0;
+	until = tmm_clock_ns() + SPIN_NS;
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&w->handback, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) && !(t = find_runnable(w)) &&
+	       tmm_clock_ns() < until)
+		for (int i = 0; i < 16; i++)
+			__builtin_ia32_pause();
+	/* From here wakers wake again; worker_idle looks once more after this. */
+	__atomic_fetch_sub(&tmm_us.nspinning, 1, __ATOMIC_SEQ_CST);
+	if (t)
+		wake_idle(0);
+	return t;
+}
+
 static void worker_loop(struct tmm_worker *w)
 {
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
@@ -435,6 +471,8 @@ static void worker_loop(struct tmm_worker *w)
 		}
 		if (!t)
 			t = find_runnable(w);
+		if (!t)
+			t = spin_for_work(w);
 		if (t)
 			run(w, t);
 		else

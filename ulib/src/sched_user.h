@@ -59,6 +59,7 @@ struct tmm_user_sched {
 	struct tmm_worker *spares;
 	unsigned int nworkers;
 	unsigned int nsleeping; /* idle workers holding a processor, atomic */
+	unsigned int nspinning; /* M:N: workers looking for work before sleeping (0 or 1), atomic */
 	/* the global run queue: threads made runnable by a worker without a processor */
 	struct tmm_spin global_lock;
 	struct tmm_thread *global_head, *global_tail;
