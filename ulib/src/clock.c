@@ -7,8 +7,13 @@
 #include "clock.h"
 #include "park.h"
 
-/* Long enough that clock_gettime's own cost is noise (parts per million). */
-#define CLOCK_CALIBRATE_NS 10000000ull
+/*
+ * Long enough that the reads' own uncertainty (tens of ns at each end) is
+ * under 1e-4, short enough that short programs get the cheap clock too.
+ */
+#define CLOCK_CALIBRATE_NS 1000000ull
+/* A pair whose two TSC reads are further apart was interrupted: read again. */
+#define PAIR_MAX_TICKS 20000u
 
 struct tmm_clock tmm_clock;
 
@@ -38,6 +43,29 @@ static int tsc_usable(void)
 #endif
 }
 
+#if defined(__x86_64__)
+/*
+ * A CLOCK_MONOTONIC reading and the TSC at that moment: the middle of two
+ * TSC reads around it, retried when something (an interrupt, the
+ * hypervisor) came between them.
+ */
+static int paired_read(uint64_t *ns, uint64_t *tsc)
+{
+	for (int i = 0; i < 8; i++) {
+		uint64_t before = __builtin_ia32_rdtsc();
+		uint64_t now = tmm_now_ns();
+		uint64_t after = __builtin_ia32_rdtsc();
+
+		if (after >= before && after - before < PAIR_MAX_TICKS) {
+			*ns = now;
+			*tsc = before + (after - before) / 2;
+			return 1;
+		}
+	}
+	return 0;
+}
+#endif
+
 void tmm_clock_init(void)
 {
 	static int done;
@@ -47,9 +75,8 @@ void tmm_clock_init(void)
 	if (!tsc_usable())
 		return;
 #if defined(__x86_64__)
-	start_ns = tmm_now_ns();
-	start_tsc = __builtin_ia32_rdtsc();
-	__atomic_store_n(&tmm_clock.source, TMM_CLOCK_CALIBRATING, __ATOMIC_RELEASE);
+	if (paired_read(&start_ns, &start_tsc))
+		__atomic_store_n(&tmm_clock.source, TMM_CLOCK_CALIBRATING, __ATOMIC_RELEASE);
 #endif
 }
 
@@ -58,16 +85,15 @@ void tmm_clock_init(void)
  * Once CLOCK_CALIBRATE_NS passed: the factor, and a new origin at this very
  * moment so the cheap clock takes over where CLOCK_MONOTONIC stands.
  */
-static void calibrate(uint64_t now)
+static void calibrate(void)
 {
 	int calibrating = TMM_CLOCK_CALIBRATING;
-	uint64_t tsc;
+	uint64_t now, tsc;
 
 	if (!__atomic_compare_exchange_n(&tmm_clock.source, &calibrating, TMM_CLOCK_BUSY, 0,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;
-	tsc = __builtin_ia32_rdtsc();
-	if (tsc <= start_tsc) {
+	if (!paired_read(&now, &tsc) || tsc <= start_tsc || now <= start_ns) {
 		__atomic_store_n(&tmm_clock.source, TMM_CLOCK_SYSCALL, __ATOMIC_RELEASE);
 		return;
 	}
@@ -86,7 +112,7 @@ uint64_t tmm_clock_slow_ns(void)
 #if defined(__x86_64__)
 	if (__atomic_load_n(&tmm_clock.source, __ATOMIC_ACQUIRE) == TMM_CLOCK_CALIBRATING &&
 	    now - start_ns >= CLOCK_CALIBRATE_NS)
-		calibrate(now);
+		calibrate();
 #endif
 	return now;
 }

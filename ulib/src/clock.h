@@ -6,10 +6,10 @@
  * CPU's time-stamp counter ticks at a constant rate through sleep states
  * (/proc/cpuinfo flags constant_tsc and nonstop_tsc), tmm_clock_ns reads it
  * and scales it to nanoseconds with a factor calibrated against
- * CLOCK_MONOTONIC over the first CLOCK_CALIBRATE_NS after tmm_clock_init;
+ * CLOCK_MONOTONIC over the first CLOCK_CALIBRATE_NS (1 ms) after tmm_clock_init;
  * before that, and on any other machine, it is tmm_now_ns.  Its values are
  * on CLOCK_MONOTONIC's scale but may drift from it by the calibration's
- * error (parts per million): compare them with each other, not with
+ * error (under 1e-4): compare them with each other, not with
  * tmm_now_ns.
  */
 #ifndef TMM_CLOCK_H
