@@ -165,7 +165,11 @@ TEST_F(tracked_self, vfork_parent_shows_an_uninterruptible_block)
 	TH_LOG("D blocks %llu, longest %llu ns", (unsigned long long)st.v[TMM_THREAD_A_D_BLOCKS],
 	       (unsigned long long)longest);
 	EXPECT_GE(st.v[TMM_THREAD_A_D_BLOCKS], 1u);
-	EXPECT_GE(longest, 95 * MS);
+	/*
+	 * The child can start its sleep on the other CPU before the parent has
+	 * switched out, and under emulation that gap reaches a few ms.
+	 */
+	EXPECT_GE(longest, 90 * MS);
 	EXPECT_LE(longest, 2000 * MS);
 	EXPECT_TRUE(in_vfork);
 }
