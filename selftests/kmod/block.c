@@ -11,6 +11,7 @@
 
 #include "kselftest_harness.h"
 #include "tmm_nl.h"
+#include "tracked_self.h"
 
 #define MS 1000000ull
 
@@ -88,23 +89,6 @@ static uint64_t hist_sum(const uint64_t *hist)
 static int is_sleep_syscall(int nr)
 {
 	return nr == SYS_nanosleep || nr == SYS_clock_nanosleep;
-}
-
-FIXTURE(tracked_self)
-{
-	struct tmm_nl nl;
-};
-
-FIXTURE_SETUP(tracked_self)
-{
-	ASSERT_EQ(0, tmm_nl_open(&self->nl));
-	ASSERT_EQ(0, tmm_nl_track(&self->nl, getpid(), 0));
-}
-
-FIXTURE_TEARDOWN(tracked_self)
-{
-	tmm_nl_untrack(&self->nl, getpid());
-	tmm_nl_close(&self->nl);
 }
 
 TEST_F(tracked_self, sleeper_shows_20_interruptible_blocks_in_nanosleep)

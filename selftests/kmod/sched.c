@@ -11,6 +11,7 @@
 
 #include "kselftest_harness.h"
 #include "tmm_nl.h"
+#include "tracked_self.h"
 
 #define MS 1000000ull
 
@@ -69,23 +70,6 @@ static void spinner_stop(struct spinner *s)
 {
 	sem_post(&s->release);
 	pthread_join(s->thread, NULL);
-}
-
-FIXTURE(tracked_self)
-{
-	struct tmm_nl nl;
-};
-
-FIXTURE_SETUP(tracked_self)
-{
-	ASSERT_EQ(0, tmm_nl_open(&self->nl));
-	ASSERT_EQ(0, tmm_nl_track(&self->nl, getpid(), 0));
-}
-
-FIXTURE_TEARDOWN(tracked_self)
-{
-	tmm_nl_untrack(&self->nl, getpid());
-	tmm_nl_close(&self->nl);
 }
 
 TEST_F(tracked_self, spinner_on_cpu_time_matches_its_cpu_clock)
