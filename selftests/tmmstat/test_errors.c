@@ -1,12 +1,13 @@
 // tmmstat's errors in the VM: each is one line saying what is wrong and what
 // to do, with its own exit status (tmmstat --help lists them).
+#include <sched.h>
 #include <stdint.h>
 
 #include "../../ulib/src/kmod_label.h"
 #include "helpers.h"
 #include "kselftest_harness.h"
 
-enum { BAD_ARGS = 2, NO_MODULE = 3, NO_PERMISSION = 5, NO_PROCESS = 6, NOT_TRACKED = 8 };
+enum { BAD_ARGS = 2, NO_MODULE = 3, NO_FAMILY = 4, NO_PERMISSION = 5, NO_PROCESS = 6, NOT_TRACKED = 8 };
 
 TEST(help_for_every_command)
 {
@@ -132,6 +133,23 @@ TEST(no_permission_to_read_another_users_process)
 }
 
 /* Last: it unloads the module and loads it back. */
+/*
+ * The family is registered in the initial network namespace only, so from
+ * another one the module is loaded but its family cannot be found.  (The
+ * harness runs each test in a child of its own: the namespace ends with it.)
+ */
+TEST(family_missing)
+{
+	struct result r;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	tmmstat(&r, "show", "1");
+	EXPECT_EQ(NO_FAMILY, r.status);
+	EXPECT_EQ(1, count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "no netlink family"));
+	result_free(&r);
+}
+
 TEST(module_not_loaded)
 {
 	struct result r;
