@@ -230,26 +230,54 @@ static int tmm_put_process(struct sk_buff *skb, struct tmm_proc *proc,
 	return 0;
 }
 
+/*
+ * Starts the reply to @info's request, or returns an ERR_PTR when it
+ * cannot.  tmm_reply_finish() sends or frees it.
+ */
+static struct sk_buff *tmm_reply_start(struct genl_info *info, u8 cmd,
+				       void **hdr)
+{
+	struct sk_buff *reply = genlmsg_new(TMM_MSG_SIZE, GFP_KERNEL);
+
+	if (!reply)
+		return ERR_PTR(-ENOMEM);
+	*hdr = genlmsg_put_reply(reply, info, &tmm_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(reply);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	return reply;
+}
+
+/* Sends the reply when @err is 0, else frees it; returns the outcome. */
+static int tmm_reply_finish(struct sk_buff *reply, void *hdr,
+			    struct genl_info *info, int err)
+{
+	if (err) {
+		nlmsg_free(reply);
+		return err;
+	}
+	genlmsg_end(reply, hdr);
+	return genlmsg_reply(reply, info);
+}
+
 static int tmm_cmd_hello(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *reply;
 	void *hdr;
+	int err = 0;
 
-	reply = genlmsg_new(TMM_MSG_SIZE, GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(reply, info, &tmm_family, 0, TMM_CMD_HELLO);
-	if (!hdr || nla_put_u32(reply, TMM_A_VERSION, TMM_GENL_VERSION) ||
+	reply = tmm_reply_start(info, TMM_CMD_HELLO, &hdr);
+	if (IS_ERR(reply))
+		return PTR_ERR(reply);
+	if (nla_put_u32(reply, TMM_A_VERSION, TMM_GENL_VERSION) ||
 	    nla_put_u32(reply, TMM_A_MAX_THREADS, READ_ONCE(tmm_max_threads)) ||
 	    nla_put_u32(reply, TMM_A_THREADS, atomic_read(&tmm_nr_threads)) ||
 	    nla_put_u64_64bit(reply, TMM_A_DROPPED,
 			      atomic64_read(&tmm_dropped), TMM_A_PAD) ||
-	    nla_put_u32(reply, TMM_A_PROBES_ATTACHED, tmm_probes_attached())) {
-		nlmsg_free(reply);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(reply, hdr);
-	return genlmsg_reply(reply, info);
+	    nla_put_u32(reply, TMM_A_PROBES_ATTACHED, tmm_probes_attached()))
+		err = -EMSGSIZE;
+	return tmm_reply_finish(reply, hdr, info, err);
 }
 
 static int tmm_cmd_track(struct sk_buff *skb, struct genl_info *info)
@@ -301,31 +329,22 @@ static int tmm_cmd_get_thread(struct sk_buff *skb, struct genl_info *info)
 			   info->extack, &task);
 	if (err)
 		return err;
-	reply = genlmsg_new(TMM_MSG_SIZE, GFP_KERNEL);
-	if (!reply) {
+	reply = tmm_reply_start(info, TMM_CMD_GET_THREAD, &hdr);
+	if (IS_ERR(reply)) {
 		put_task_struct(task);
-		return -ENOMEM;
+		return PTR_ERR(reply);
 	}
-	hdr = genlmsg_put_reply(reply, info, &tmm_family, 0,
-				TMM_CMD_GET_THREAD);
 	rcu_read_lock();
 	t = tmm_thread_find(task);
-	if (!t) {
+	if (t) {
+		err = tmm_put_thread(reply, t, task_active_pid_ns(current));
+	} else {
 		NL_SET_ERR_MSG(info->extack, "the thread is not tracked");
 		err = -ENOENT;
-	} else if (!hdr) {
-		err = -EMSGSIZE;
-	} else {
-		err = tmm_put_thread(reply, t, task_active_pid_ns(current));
 	}
 	rcu_read_unlock();
 	put_task_struct(task);
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	genlmsg_end(reply, hdr);
-	return genlmsg_reply(reply, info);
+	return tmm_reply_finish(reply, hdr, info, err);
 }
 
 static int tmm_dump_threads_start(struct netlink_callback *cb)
@@ -484,32 +503,23 @@ static int tmm_cmd_get_process(struct sk_buff *skb, struct genl_info *info)
 			   info->extack, &leader);
 	if (err)
 		return err;
-	reply = genlmsg_new(TMM_MSG_SIZE, GFP_KERNEL);
-	if (!reply) {
+	reply = tmm_reply_start(info, TMM_CMD_GET_PROCESS, &hdr);
+	if (IS_ERR(reply)) {
 		put_task_struct(leader);
-		return -ENOMEM;
+		return PTR_ERR(reply);
 	}
-	hdr = genlmsg_put_reply(reply, info, &tmm_family, 0,
-				TMM_CMD_GET_PROCESS);
 	rcu_read_lock();
 	proc = tmm_proc_find(task_tgid(leader));
-	if (!proc) {
-		NL_SET_ERR_MSG(info->extack, "the process is not tracked");
-		err = -ENOENT;
-	} else if (!hdr) {
-		err = -EMSGSIZE;
-	} else {
+	if (proc) {
 		err = tmm_put_process(reply, proc,
 				      task_active_pid_ns(current));
+	} else {
+		NL_SET_ERR_MSG(info->extack, "the process is not tracked");
+		err = -ENOENT;
 	}
 	rcu_read_unlock();
 	put_task_struct(leader);
-	if (err) {
-		nlmsg_free(reply);
-		return err;
-	}
-	genlmsg_end(reply, hdr);
-	return genlmsg_reply(reply, info);
+	return tmm_reply_finish(reply, hdr, info, err);
 }
 
 static bool tmm_events_wanted(void)
