@@ -143,8 +143,13 @@ struct workload {
 	char pidstr[16];
 };
 
+/*
+ * Starts @prog with TMM_MODEL, TMM_KTHREADS and TMM_STATS set to the
+ * values given (left as they are when NULL).  libtmm publishes its snapshot
+ * (show --ult) and labels its kernel threads only with TMM_STATS=1.
+ */
 static inline int workload_start(struct workload *w, const char *prog, const char *model,
-				 const char *kthreads)
+				 const char *kthreads, const char *stats)
 {
 	int in[2], out[2];
 
@@ -160,6 +165,8 @@ static inline int workload_start(struct workload *w, const char *prog, const cha
 			setenv("TMM_MODEL", model, 1);
 		if (kthreads)
 			setenv("TMM_KTHREADS", kthreads, 1);
+		if (stats)
+			setenv("TMM_STATS", stats, 1);
 		execlp(prog, prog, "--hold", (char *)NULL);
 		_exit(98);
 	}

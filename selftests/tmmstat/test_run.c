@@ -37,6 +37,17 @@ static int count_comm(const struct jval *threads, const char *comm)
 	return n;
 }
 
+/* Threads whose label starts with "tmm-": libtmm's names for its kernel threads. */
+static int count_tmm_labels(const struct jval *threads)
+{
+	int n = 0;
+
+	for (size_t i = 0; threads && i < threads->n; i++)
+		n += jstr(threads->items[i], "label") &&
+		     !strncmp(jstr(threads->items[i], "label"), "tmm-", 4);
+	return n;
+}
+
 TEST(run_reports_every_exited_thread_and_passes_the_status_on)
 {
 	const char *path = "/tmp/tmmstat-run.json";
@@ -105,9 +116,29 @@ TEST(run_a_tmm_program_under_each_model)
 		/* 1:1: main and a kernel thread per tmm thread, all exited by now. */
 		EXPECT_LE(cases[c].min_threads, (int)jget(doc, "threads")->n)
 		TH_LOG("%s", cases[c].model);
+		/* run turned TMM_STATS on, so libtmm labelled its kernel threads. */
+		EXPECT_LE(1, count_tmm_labels(jget(doc, "threads"))) TH_LOG("%s", cases[c].model);
 		j_free(doc);
 		result_free(&r);
 	}
+}
+
+TEST(run_exports_tmm_stats_1_unless_it_is_set)
+{
+	struct result r;
+
+	unsetenv("TMM_STATS");
+	tmmstat(&r, "run", "--", "sh", "-c", "echo \"TMM_STATS=${TMM_STATS-unset}\"");
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("TMM_STATS=1\n", r.out);
+	result_free(&r);
+	/* The user's own choice stands, even 0. */
+	setenv("TMM_STATS", "0", 1);
+	tmmstat(&r, "run", "--", "sh", "-c", "echo \"TMM_STATS=${TMM_STATS-unset}\"");
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("TMM_STATS=0\n", r.out);
+	result_free(&r);
+	unsetenv("TMM_STATS");
 }
 
 TEST(run_hands_prog_no_extra_descriptors)
@@ -156,7 +187,7 @@ TEST(watch_prints_each_exit)
 	int exits = 0;
 	char *line;
 
-	ASSERT_EQ(0, workload_start(&w, "workload_pthread", NULL, NULL));
+	ASSERT_EQ(0, workload_start(&w, "workload_pthread", NULL, NULL, NULL));
 	ASSERT_EQ(0, workload_expect(&w, "ready"));
 	tmmstat(&r, "track", w.pidstr);
 	ASSERT_EQ(0, r.status);

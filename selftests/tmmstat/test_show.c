@@ -52,7 +52,7 @@ FIXTURE_SETUP(pthread_prog)
 {
 	struct result r;
 
-	ASSERT_EQ(0, workload_start(&self->w, "workload_pthread", NULL, NULL));
+	ASSERT_EQ(0, workload_start(&self->w, "workload_pthread", NULL, NULL, NULL));
 	ASSERT_EQ(0, workload_expect(&self->w, "ready"));
 	tmmstat(&r, "track", self->w.pidstr);
 	ASSERT_EQ(0, r.status) TH_LOG("track: %s", r.err);
@@ -160,6 +160,7 @@ TEST_F(pthread_prog, ult_says_it_is_not_a_tmm_process)
 	EXPECT_EQ(7, r.status);
 	EXPECT_EQ(1, count_lines(r.err)) TH_LOG("%s", r.err);
 	EXPECT_NE(NULL, strstr(r.err, "not a tmm process"));
+	EXPECT_NE(NULL, strstr(r.err, "TMM_STATS=1")) TH_LOG("%s", r.err);
 	EXPECT_STREQ("", r.out);
 	result_free(&r);
 }
@@ -332,7 +333,8 @@ FIXTURE_SETUP(tmm_prog)
 {
 	struct result r;
 
-	ASSERT_EQ(0, workload_start(&self->w, "workload_tmm", variant->model, variant->kthreads));
+	ASSERT_EQ(0,
+		  workload_start(&self->w, "workload_tmm", variant->model, variant->kthreads, "1"));
 	ASSERT_EQ(0, workload_expect(&self->w, "ready"));
 	tmmstat(&r, "track", self->w.pidstr);
 	ASSERT_EQ(0, r.status) TH_LOG("track: %s", r.err);
@@ -368,11 +370,6 @@ TEST_F(tmm_prog, kernel_threads_carry_libtmm_labels)
 	doc = json_parse(r.out);
 	ASSERT_NE(NULL, doc);
 	threads = jget(doc, "threads");
-	if (!has_label(threads, "tmm-")) {
-		j_free(doc);
-		result_free(&r);
-		SKIP(return, "libtmm does not label its kernel threads (snapshot hooks missing)");
-	}
 	for (int i = 0; i < 4 && variant->labels[i]; i++) {
 		const char *want = variant->labels[i];
 
@@ -440,10 +437,6 @@ TEST_F(tmm_prog, ult_puts_tmm_threads_under_their_kernel_thread)
 	struct result r;
 
 	tmmstat(&r, "show", "--ult", "--json", self->w.pidstr);
-	if (r.status == 7) {
-		result_free(&r);
-		SKIP(return, "libtmm publishes no snapshot (snapshot hooks missing)");
-	}
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
 	doc = json_parse(r.out);
 	ASSERT_NE(NULL, doc) TH_LOG("not JSON: %s", r.out);
@@ -475,14 +468,49 @@ TEST_F(tmm_prog, top_with_ult)
 	struct result r;
 
 	tmmstat(&r, "top", "--iterations", "2", "--interval", "0.2", "--ult", self->w.pidstr);
-	if (r.status == 7) {
-		result_free(&r);
-		SKIP(return, "libtmm publishes no snapshot (snapshot hooks missing)");
-	}
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
 	EXPECT_EQ(2, count_of(r.out, "frame "));
 	EXPECT_EQ(2, count_of(r.out, "tmm model"));
 	result_free(&r);
+}
+
+/* ---- a tmm program started without TMM_STATS=1 ---------------------------- */
+
+TEST(without_tmm_stats_a_tmm_program_publishes_nothing)
+{
+	struct workload w;
+	struct jval *doc;
+	struct result r;
+
+	unsetenv("TMM_STATS");
+	ASSERT_EQ(0, workload_start(&w, "workload_tmm", "m:n", "2", NULL));
+	ASSERT_EQ(0, workload_expect(&w, "ready"));
+	ASSERT_EQ(0, workload_go(&w));
+	ASSERT_EQ(0, workload_expect(&w, "done"));
+
+	tmmstat(&r, "track", w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("track: %s", r.err);
+	result_free(&r);
+
+	/* No snapshot, and the error says how to get one. */
+	tmmstat(&r, "show", "--ult", w.pidstr);
+	EXPECT_EQ(7, r.status);
+	EXPECT_EQ(1, count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "not a tmm process"));
+	EXPECT_NE(NULL, strstr(r.err, "TMM_STATS=1")) TH_LOG("%s", r.err);
+	result_free(&r);
+
+	/* The kernel view works as ever, without libtmm's labels. */
+	tmmstat(&r, "show", "--json", w.pidstr);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	doc = json_parse(r.out);
+	ASSERT_NE(NULL, doc) TH_LOG("not JSON: %s", r.out);
+	/* m:n with 2 workers: main (worker 0), worker 1 and the monitor at least. */
+	EXPECT_LE(3, (int)jget(doc, "threads")->n);
+	EXPECT_FALSE(has_label(jget(doc, "threads"), "tmm-")) TH_LOG("%s", r.out);
+	j_free(doc);
+	result_free(&r);
+	EXPECT_EQ(0, workload_finish(&w));
 }
 
 TEST_HARNESS_MAIN

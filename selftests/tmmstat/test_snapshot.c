@@ -31,7 +31,6 @@ FIXTURE(writer)
 FIXTURE_SETUP(writer)
 {
 	memset(&self->s, 0, sizeof(self->s));
-	unsetenv("TMM_STATS");
 	ASSERT_EQ(0, tmm_snapshot_init(TMM_MN, 2));
 }
 
@@ -150,7 +149,6 @@ TEST(fini_removes_the_snapshot_and_stale_records_stay_writable)
 	struct tmm_snap_thread *t;
 	const char *why;
 
-	unsetenv("TMM_STATS");
 	ASSERT_EQ(0, tmm_snapshot_init(TMM_1TO1, 0));
 	t = tmm_snapshot_thread_add(1, "daemon");
 	ASSERT_NE(NULL, t);
@@ -167,28 +165,57 @@ TEST(fini_removes_the_snapshot_and_stale_records_stay_writable)
 	tmm_snapshot_fini();
 }
 
-TEST(tmm_stats_0_switches_it_off)
+/* tmmstat show's exit status for this process; its output in *@out if asked. */
+static int show_status(char **out)
 {
-	struct snapshot s;
-	struct result r;
-	const char *why;
 	char pid[16];
+	struct result r;
 
-	setenv("TMM_STATS", "0", 1);
-	ASSERT_EQ(0, tmm_snapshot_init(TMM_MN, 2));
-	EXPECT_FALSE(tmm_snapshot_enabled());
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	tmmstat(&r, "show", "--json", pid);
+	if (out) {
+		*out = r.out;
+		r.out = NULL;
+	}
+	result_free(&r);
+	return r.status;
+}
+
+TEST(tmm_init_publishes_nothing_unless_tmm_stats_is_1)
+{
+	static const char *const off[] = {NULL, "0"};
+	struct snapshot s;
+	const char *why;
+	char *json;
+
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		if (off[i])
+			setenv("TMM_STATS", off[i], 1);
+		else
+			unsetenv("TMM_STATS");
+		ASSERT_EQ(0, tmm_init(NULL));
+		EXPECT_FALSE(tmm_snapshot_enabled());
+		EXPECT_EQ(ENOENT, snapshot_read(getpid(), &s, &why));
+		/* No label either: the module never heard of this process. */
+		EXPECT_EQ(8, show_status(NULL)) TH_LOG("TMM_STATS=%s", off[i] ? off[i] : "(unset)");
+		ASSERT_EQ(0, tmm_fini());
+	}
+	/* Outside the runtime, nothing is published and the switch-path helpers take NULL. */
 	EXPECT_EQ(NULL, tmm_snapshot_thread_add(1, "main"));
-	EXPECT_EQ(ENOENT, snapshot_read(getpid(), &s, &why));
-	/* The switch-path helpers take the NULL records in their stride. */
+	EXPECT_EQ(NULL, tmm_snapshot_kthread_add(my_tid(), TMM_ROLE_MAIN, 0));
 	tmm_snapshot_switched_in(NULL, NULL);
 	tmm_snapshot_switched_out(NULL, TMM_BLOCKED, 1);
-	/* No label either: the module never heard of this process. */
-	EXPECT_EQ(NULL, tmm_snapshot_kthread_add(my_tid(), TMM_ROLE_MAIN, 0));
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	tmmstat(&r, "show", pid);
-	EXPECT_EQ(8, r.status) TH_LOG("%s", r.out);
-	result_free(&r);
-	tmm_snapshot_fini();
+	EXPECT_EQ(8, show_status(NULL));
+
+	setenv("TMM_STATS", "1", 1);
+	ASSERT_EQ(0, tmm_init(NULL));
+	EXPECT_TRUE(tmm_snapshot_enabled());
+	ASSERT_EQ(0, snapshot_read(getpid(), &s, &why)) TH_LOG("%s", why);
+	snapshot_free(&s);
+	ASSERT_EQ(0, show_status(&json));
+	EXPECT_NE(NULL, strstr(json, "\"label\":\"tmm-")) TH_LOG("%s", json);
+	free(json);
+	ASSERT_EQ(0, tmm_fini());
 	unsetenv("TMM_STATS");
 }
 
@@ -221,7 +248,6 @@ TEST(kernel_threads_are_labelled_in_the_module)
 {
 	char *json;
 
-	unsetenv("TMM_STATS");
 	ASSERT_EQ(0, tmm_snapshot_init(TMM_MN, 4));
 	ASSERT_NE(NULL, tmm_snapshot_kthread_add(my_tid(), TMM_ROLE_SPARE, 3));
 	/* Labelling tracks the process (the module's rule): tmmstat sees it. */

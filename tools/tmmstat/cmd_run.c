@@ -33,7 +33,9 @@ static void run_usage(FILE *out)
 		"when it ends, prints the show report for every thread it ever had, those\n"
 		"that exited included, like time(1) and perf stat: on stderr, or in FILE.\n"
 		"Exits with PROG's status (128 + the signal number if a signal killed it;\n"
-		"127 if PROG could not be started).\n"
+		"127 if PROG could not be started).  PROG gets TMM_STATS=1 unless TMM_STATS\n"
+		"is set: libtmm then labels its kernel threads in the report and publishes\n"
+		"its snapshot for show --ult.\n"
 		"\n"
 		"  --model M     export TMM_MODEL=M to PROG (libtmm's thread mapping model)\n"
 		"  --kthreads N  export TMM_KTHREADS=N (M:N kernel threads)\n"
@@ -119,6 +121,8 @@ static void child(struct run *r, int err_fd)
 		setenv("TMM_MODEL", r->model, 1);
 	if (r->kthreads)
 		setenv("TMM_KTHREADS", r->kthreads, 1);
+	/* libtmm labels its kernel threads only then; a user's own choice stands. */
+	setenv("TMM_STATS", "1", 0);
 	if ((failure[1] = tmm_nl_open(&nl))) {
 		failure[0] = 3;
 	} else {

@@ -78,7 +78,8 @@ int ult_fail(int err, int pid, const char *why)
 	switch (err) {
 	case ENOENT:
 		errorf("process %d is not a tmm process (no \"%s\" memfd): --ult needs a program "
-		       "linked with libtmm, after tmm_init, without TMM_STATS=0",
+		       "linked with libtmm, after tmm_init, run with TMM_STATS=1 (or under tmmstat "
+		       "run)",
 		       pid, TMM_SNAP_MEMFD_NAME);
 		return EXIT_NOT_TMM;
 	case ESRCH:

@@ -67,8 +67,31 @@ static int kthreads_from_env(unsigned int *kthreads)
 	return 0;
 }
 
-/* Fills tmm_rt's model, kthreads and stack_size from @cfg and the environment. */
-static int read_config(const struct tmm_config *cfg)
+/*
+ * TMM_STATS=1 publishes the snapshot tmmstat reads; off by default, because
+ * timing each switch for it costs a clock read per switch (tmmstat.md).
+ */
+static int stats_from_env(int *on)
+{
+	const char *env = getenv("TMM_STATS");
+
+	*on = 0;
+	if (!env || !*env || !strcmp(env, "0"))
+		return 0;
+	if (strcmp(env, "1")) {
+		fprintf(stderr, "tmm: TMM_STATS=\"%s\" is not 0 or 1 (1: statistics for tmmstat)\n",
+			env);
+		return EINVAL;
+	}
+	*on = 1;
+	return 0;
+}
+
+/*
+ * Fills tmm_rt's model, kthreads and stack_size from @cfg and the
+ * environment, and *@stats from TMM_STATS.
+ */
+static int read_config(const struct tmm_config *cfg, int *stats)
 {
 	struct tmm_config c = {0};
 	unsigned int env_kthreads;
@@ -81,6 +104,8 @@ static int read_config(const struct tmm_config *cfg)
 	err = model_from_env(&env_model);
 	if (!err)
 		err = kthreads_from_env(&env_kthreads);
+	if (!err)
+		err = stats_from_env(stats);
 	if (err)
 		return err;
 	if (c.model != TMM_MODEL_DEFAULT && !tmm_model_name(c.model)) {
@@ -127,23 +152,35 @@ static int make_main(void)
 	return 0;
 }
 
+/* The most kernel threads running tmm threads at once: 1:1 has no fixed number. */
+static unsigned int snapshot_kthreads_max(void)
+{
+	switch (tmm_rt.model) {
+	case TMM_M1:
+		return 1;
+	case TMM_1TO1:
+		return 0;
+	default:
+		return tmm_rt.kthreads;
+	}
+}
+
 TMM_API int tmm_init(const struct tmm_config *cfg)
 {
-	int err;
+	int err, stats;
 
 	if (tmm_rt.started)
 		return EBUSY;
 	memset(&tmm_rt, 0, sizeof(tmm_rt));
 	tmm_generation++;
-	err = read_config(cfg);
+	err = read_config(cfg, &stats);
 	if (err)
 		return err;
 	tmm_rt.sched = sched_for(tmm_rt.model);
 	tmm_rt.main_tid = tmm_gettid();
-	/* Without a snapshot (TMM_STATS=0, no memfd) the runtime runs the same. */
-	tmm_snapshot_init(tmm_rt.model, tmm_rt.model == TMM_1TO1 ? 0
-					: tmm_rt.model == TMM_M1 ? 1
-								 : tmm_rt.kthreads);
+	/* Without a snapshot (TMM_STATS unset, no memfd) the runtime runs the same. */
+	if (stats)
+		tmm_snapshot_init(tmm_rt.model, snapshot_kthreads_max());
 	tmm_clock_init();
 	tmm_accounting = tmm_snapshot_enabled();
 	err = make_main();

@@ -185,13 +185,6 @@ static void detach_after_fork(void)
 	pthread_mutex_init(&snap.lock, NULL);
 }
 
-static int snapshot_wanted(void)
-{
-	const char *env = getenv("TMM_STATS");
-
-	return !env || strcmp(env, "0") != 0;
-}
-
 static int map_snapshot(enum tmm_model model, unsigned int kthreads_max)
 {
 	uint32_t kstride = model == TMM_1TO1 ? 1 : SNAP_KTHREAD_STRIDE;
@@ -226,35 +219,6 @@ static int map_snapshot(enum tmm_model model, unsigned int kthreads_max)
 	return 0;
 }
 
-static void register_atfork(void)
-{
-	pthread_atfork(NULL, NULL, detach_after_fork);
-}
-
-int tmm_snapshot_init(enum tmm_model model, unsigned int kthreads_max)
-{
-	static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
-	int err;
-
-	if (model < TMM_M1 || model > TMM_MN)
-		return EINVAL;
-	/* TMM_STATS=0 is for "no overhead at all": no labels either. */
-	labels_on = snapshot_wanted();
-	if (!labels_on)
-		return 0;
-	pthread_once(&atfork_once, register_atfork);
-	pthread_mutex_lock(&snap.lock);
-	if (snap.base) {
-		pthread_mutex_unlock(&snap.lock);
-		return EBUSY;
-	}
-	err = map_snapshot(model, kthreads_max);
-	pthread_mutex_unlock(&snap.lock);
-	if (err)
-		tmm_snapshot_fini();
-	return err;
-}
-
 /*
  * Swaps the file for anonymous memory at the same addresses: the memfd goes
  * (tmmstat no longer finds a snapshot) but late stores land harmlessly.
@@ -269,7 +233,7 @@ static void release_mapping(void)
 		munmap(snap.base, size);
 }
 
-void tmm_snapshot_fini(void)
+static void unmap_snapshot(void)
 {
 	pthread_mutex_lock(&snap.lock);
 	if (snap.base)
@@ -285,6 +249,39 @@ void tmm_snapshot_fini(void)
 	memset(&snap.free_threads, 0, sizeof(snap.free_threads));
 	pthread_mutex_unlock(&snap.lock);
 	kthread_self = NULL;
+}
+
+static void register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, detach_after_fork);
+}
+
+int tmm_snapshot_init(enum tmm_model model, unsigned int kthreads_max)
+{
+	static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+	int err;
+
+	if (model < TMM_M1 || model > TMM_MN)
+		return EINVAL;
+	pthread_once(&atfork_once, register_atfork);
+	pthread_mutex_lock(&snap.lock);
+	if (snap.base) {
+		pthread_mutex_unlock(&snap.lock);
+		return EBUSY;
+	}
+	err = map_snapshot(model, kthreads_max);
+	pthread_mutex_unlock(&snap.lock);
+	if (err)
+		unmap_snapshot();
+	/* Labels need no memfd: tmmstat's kernel view shows them all the same. */
+	labels_on = 1;
+	return err;
+}
+
+void tmm_snapshot_fini(void)
+{
+	unmap_snapshot();
+	labels_on = 0;
 }
 
 int tmm_snapshot_enabled(void)

@@ -4,7 +4,10 @@
  *
  * The runtime calls:
  *
- *   tmm_snapshot_init(model, kthreads_max)       once, in tmm_init
+ *   tmm_snapshot_init(model, kthreads_max)       once, in tmm_init, only
+ *                                                when TMM_STATS=1 (off by
+ *                                                default: timing switches
+ *                                                costs a clock read each)
  *   tmm_snapshot_kthread_add(tid, role, index)   on each kernel thread it
  *                                                starts (and for main)
  *   tmm_snapshot_thread_add(id, name)            when a tmm thread is created
@@ -17,8 +20,8 @@
  * Records never move once handed out (the file is mapped at a fixed address
  * reserved up front), so the runtime may keep the pointers in its own
  * structures.  Every function accepts NULL records and does nothing with
- * them: the snapshot may be switched off (TMM_STATS=0) or its memfd may
- * have failed, and the runtime needs no test of its own.  The switch-path
+ * them: the snapshot may be off (no TMM_STATS=1, so no init) or its memfd
+ * may have failed, and the runtime needs no test of its own.  The switch-path
  * helpers are inline and only store to memory: no system call, no lock.
  */
 #ifndef TMM_SNAPSHOT_WRITER_H
@@ -32,14 +35,17 @@
 
 /*
  * Creates the snapshot memfd of this process and turns kernel-thread labels
- * on (neither when TMM_STATS=0).
+ * on; until then (and after fini) there is neither.
  * @model: enum tmm_model in use; @kthreads_max: M:N's N, M:1's 1, 0 for 1:1.
- * Returns 0, or a positive errno; on failure the snapshot stays off and
- * every other call is a no-op (the runtime carries on without it).
+ * Returns 0, or a positive errno; on failure the snapshot stays off, labels
+ * stay on and every other call is a no-op (the runtime carries on without it).
  */
 int tmm_snapshot_init(enum tmm_model model, unsigned int kthreads_max);
 
-/* Unmaps and closes the snapshot; records handed out become invalid. */
+/*
+ * Unmaps and closes the snapshot and turns labels off; records handed out
+ * become invalid.
+ */
 void tmm_snapshot_fini(void);
 
 /* Non-zero when tmm_snapshot_init succeeded and fini has not run. */

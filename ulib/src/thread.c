@@ -201,7 +201,7 @@ void tmm_thread_finish(struct tmm_thread *t)
 	tmm_tls_run_destructors(t);
 }
 
-/* Off without a snapshot (TMM_STATS=0): nobody reads run_ns, so no clock. */
+/* Off without a snapshot (no TMM_STATS=1): nobody reads run_ns, so no clock. */
 int tmm_accounting;
 
 void tmm_account_start_at(struct tmm_thread *t, pid_t ktid, uint64_t now)
