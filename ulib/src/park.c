@@ -2,8 +2,8 @@
  * park.c — the scheduler-independent half of the park/unpark seam (park.h).
  *
  * Each thread carries a park lock, a permit and what it waits for.  Parking
- * is committed under the park lock by the scheduler once the thread can no
- * longer run on its stack (tmm_park_commit); unpark and timer expiry grant
+ * is committed under the park lock by the scheduler just before the thread
+ * switches away (tmm_park_commit); unpark and timer expiry grant
  * the wake-up under the same lock and hand the thread to the scheduler's
  * wake().  Exactly one of them wins, so a thread is made runnable once.
  *
@@ -78,8 +78,9 @@ TMM_API int tmm_park(struct tmm_spin *lock, uint64_t deadline_ns)
 }
 
 /*
- * Commits the park of @t, which no longer runs on its stack (or, under 1:1,
- * is about to wait on its futex).  Returns 1 when @t is now parked, 0 when it
+ * Commits the park of @t, which is about to switch away (the user-level
+ * schedulers keep it from being resumed before it has) or, under 1:1, to
+ * wait on its futex.  Returns 1 when @t is now parked, 0 when it
  * is not (a permit was consumed, or arming the timer failed) and should go on
  * with t->park_result.  @lock is released here, after the commit and before
  * anyone can grant the wake-up, so tmm_park's caller never holds it late.

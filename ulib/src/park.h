@@ -5,10 +5,10 @@
  * rwlock, channel, join, sleep) is written once on top of tmm_park() and
  * tmm_unpark(); none of them knows which model runs it.
  *
- *   M:1, M:N  park = switch from the thread to its scheduler, which marks the
- *             thread blocked and only then releases the caller's lock;
- *             unpark = put the thread back on a run queue (waking an idle
- *             worker under M:N).
+ *   M:1, M:N  park = mark the thread blocked, release the caller's lock,
+ *             switch to the next thread (or the scheduler); unpark = put the
+ *             thread back on a run queue (waking an idle worker under M:N),
+ *             where no worker resumes it before its switch away completed.
  *   1:1       park = wait on the thread's futex word; unpark = set it, wake.
  *
  * Unpark leaves a permit: an unpark that comes before the park makes that

@@ -8,11 +8,18 @@
  *            scheduler context, g0: the first worker (the kernel thread that
  *            called tmm_init) gets a stack for it, the others use their
  *            pthread stack.  A thread that parks, yields or exits switches
- *            to its worker's g0 (tmm_ctx_swap: registers only, no kernel
- *            entry), and g0 carries out the request, then picks the next
- *            thread.  Doing the request on g0, off the thread's stack, is
- *            what makes park race-free: nobody can resume a thread that is
- *            still running on its stack.
+ *            straight to the next thread of its processor's queue when there
+ *            is one (tmm_ctx_swap: registers only, no kernel entry), else to
+ *            g0, which looks further (timers, I/O, the global queue,
+ *            stealing) or idles; every GLOBAL_QUEUE_EVERY switches go
+ *            through g0 so it does that regularly.
+ *   switch   what cannot be done on the stack being left (queueing a
+ *            yielding thread the queue did not take yet, freeing an exiting
+ *            thread's stack) the context that runs next on the worker does
+ *            (finish_switch), as Linux's finish_task_switch does.  A park is
+ *            committed by the thread itself before it switches, so a wake-up
+ *            may queue it while it is still on its stack: its on_cpu flag
+ *            keeps any worker from resuming it until the switch completed.
  *   proc     a processor (P): the right to run threads, with a FIFO run
  *            queue.  There are nprocs of them (1 under M:1, TMM_KTHREADS
  *            under M:N), so at most nprocs workers run threads at a time.
@@ -25,6 +32,9 @@
  * processor's first, for locality, else any, which will steal).  The idle
  * wait is one function (worker_idle): an I/O poller plugs in there by waiting
  * in epoll_wait with the same timeout and an eventfd in place of the futex.
+ * A yield with nothing else queued on its processor (nor globally) returns
+ * at once, like sched_yield.  Under M:1 nobody else touches the processor's
+ * queue, so it goes without its lock.
  *
  * Timers: one heap (timer.c) shared by all workers; whichever worker
  * schedules next runs what expired.
@@ -39,7 +49,9 @@
  * per switch); one global run queue (every pick contends on one lock);
  * per-worker timer heaps (a worker stuck in a system call would sit on its
  * timers; one heap lets any worker fire them); spinning idle workers (burn a
- * CPU the machine may need); lock-free Chase-Lev deques (faster, but short
+ * CPU the machine may need); always switching through g0 (simple, since
+ * the next context never has anything to finish, but two switches each
+ * time); lock-free Chase-Lev deques (faster, but short
  * spin-locked queues are enough until a benchmark says otherwise).
  */
 #include <errno.h>
@@ -99,8 +111,18 @@ static struct tmm_thread *fifo_pop(struct tmm_thread **head, struct tmm_thread *
 	return t;
 }
 
+/*
+ * Under M:1 only the one worker touches its processor's queue (a thread tmm
+ * did not create makes threads runnable through the global queue), so the
+ * queue needs neither its lock nor ordered stores there.
+ */
 static void proc_push(struct tmm_proc *p, struct tmm_thread *t)
 {
+	if (!tmm_us.shared) {
+		fifo_push(&p->head, &p->tail, t);
+		__atomic_store_n(&p->len, p->len + 1, __ATOMIC_RELAXED);
+		return;
+	}
 	tmm_spin_lock(&p->lock);
 	fifo_push(&p->head, &p->tail, t);
 	__atomic_store_n(&p->len, p->len + 1, __ATOMIC_SEQ_CST);
@@ -113,11 +135,34 @@ static struct tmm_thread *proc_pop(struct tmm_proc *p)
 
 	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
 		return 0;
-	tmm_spin_lock(&p->lock);
+	if (tmm_us.shared)
+		tmm_spin_lock(&p->lock);
 	t = fifo_pop(&p->head, &p->tail);
 	if (t)
 		__atomic_store_n(&p->len, p->len - 1, __ATOMIC_RELAXED);
-	tmm_spin_unlock(&p->lock);
+	if (tmm_us.shared)
+		tmm_spin_unlock(&p->lock);
+	return t;
+}
+
+/*
+ * Takes the first queued thread and queues @self behind the others, in one
+ * go; NULL (and @self not queued) when the queue is empty.  The length does
+ * not change, so no idle worker needs waking.
+ */
+static struct tmm_thread *proc_swap(struct tmm_proc *p, struct tmm_thread *self)
+{
+	struct tmm_thread *t;
+
+	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
+		return 0;
+	if (tmm_us.shared)
+		tmm_spin_lock(&p->lock);
+	t = fifo_pop(&p->head, &p->tail);
+	if (t)
+		fifo_push(&p->head, &p->tail, self);
+	if (tmm_us.shared)
+		tmm_spin_unlock(&p->lock);
 	return t;
 }
 
@@ -270,58 +315,61 @@ static int arm_timer(struct tmm_thread *t, uint64_t deadline)
 	return err;
 }
 
-static void finish_request(struct tmm_worker *w, struct tmm_thread *t)
+/*
+ * Finishes the switch away of @prev, which ran on @w until a moment ago: from
+ * the context that runs next there (g0, a thread resuming, a thread starting),
+ * once nothing runs on @prev's stack any more.  The request is read before
+ * on_cpu is cleared: from then on another worker may run a queued @prev.
+ */
+static void finish_switch(struct tmm_worker *w, struct tmm_thread *prev)
 {
-	switch (t->request) {
-	case TMM_REQ_YIELD:
-		make_ready(t);
-		break;
-	case TMM_REQ_PARK:
-		if (!tmm_park_commit(t, t->request_lock, t->request_deadline,
-				     (enum tmm_wait)t->request_wait, arm_timer))
-			make_ready(t);
-		break;
-	case TMM_REQ_EXIT:
-		if (t->stack)
-			tmm_stack_put(t->stack);
-		t->stack = 0;
-		t->guard_lo = t->guard_hi = 0;
-		tmm_thread_terminated(t);
-		break;
-	case TMM_REQ_HOME:
-		t->home = tmm_us.first;
-		make_ready(t);
-		break;
-	default:
-		break;
+	int req = prev->request;
+
+	if (req == TMM_REQ_EXIT) {
+		if (prev->stack)
+			tmm_stack_put(prev->stack);
+		prev->stack = 0;
+		prev->guard_lo = prev->guard_hi = 0;
+		tmm_thread_terminated(prev);
+		return;
 	}
+	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	if (req == TMM_REQ_HOME)
+		prev->home = tmm_us.first;
+	if (req == TMM_REQ_YIELD || req == TMM_REQ_HOME)
+		make_ready(prev); /* in no queue yet: nobody else can run it */
 	(void)w;
 }
 
-/* Back on g0 after @t switched away. */
-static void after_run(struct tmm_worker *w, struct tmm_thread *t)
+/* First thing a context does once it runs again on @w (or for the first time). */
+static void switched_in(struct tmm_worker *w)
 {
-	struct tmm_proc *p = w->proc;
+	struct tmm_thread *prev = w->prev;
 
-	/* One clock read per switch: the next thread's start reuses it. */
-	w->clock = tmm_account_stop(t);
-	w->cur = 0;
-	tmm_set_current(0);
-	if (p && tmm_monitor_kick) {
-		uint64_t running = PROC_STATUS(w, PROC_RUNNING);
-
-		/* Fails when the monitor handed the processor over meanwhile. */
-		if (!__atomic_compare_exchange_n(&p->status, &running, PROC_STATUS(w, PROC_SCHED),
-						 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			__atomic_store_n(&w->proc, 0, __ATOMIC_RELEASE);
+	if (prev) {
+		w->prev = 0;
+		finish_switch(w, prev);
 	}
-	finish_request(w, t);
 }
 
-static void run(struct tmm_worker *w, struct tmm_thread *t)
+/* A thread may be queued before it has switched away: wait until it has. */
+static void wait_off_cpu(struct tmm_thread *t)
 {
-	struct tmm_proc *p = w->proc;
+	unsigned int spins = 0;
 
+	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE)) {
+		if (++spins < 128)
+			__builtin_ia32_pause();
+		else
+			sched_yield();
+	}
+}
+
+/* @w is about to switch to @t, from g0 or straight from another thread. */
+static void enter(struct tmm_worker *w, struct tmm_proc *p, struct tmm_thread *t)
+{
+	wait_off_cpu(t);
+	__atomic_store_n(&t->on_cpu, 1, __ATOMIC_RELAXED);
 	w->cur = t;
 	t->request = TMM_REQ_NONE;
 	tmm_set_current(t);
@@ -335,13 +383,37 @@ static void run(struct tmm_worker *w, struct tmm_thread *t)
 		__atomic_store_n(&p->entered_at, t->run_since, __ATOMIC_RELEASE);
 		__atomic_store_n(&p->tick, p->tick + 1, __ATOMIC_RELEASE);
 	}
+}
+
+/* Back on g0 after the thread it ran (or the ones that followed) switched to it. */
+static void after_run(struct tmm_worker *w)
+{
+	struct tmm_proc *p = w->proc;
+
+	w->cur = 0;
+	tmm_set_current(0);
+	if (p && tmm_monitor_kick) {
+		uint64_t running = PROC_STATUS(w, PROC_RUNNING);
+
+		/* Fails when the monitor handed the processor over meanwhile. */
+		if (!__atomic_compare_exchange_n(&p->status, &running, PROC_STATUS(w, PROC_SCHED),
+						 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			__atomic_store_n(&w->proc, 0, __ATOMIC_RELEASE);
+	}
+	switched_in(w);
+}
+
+static void run(struct tmm_worker *w, struct tmm_thread *t)
+{
+	struct tmm_proc *p = w->proc;
+
+	enter(w, p, t);
 	if (p && tmm_monitor_kick) {
 		__atomic_store_n(&p->status, PROC_STATUS(w, PROC_RUNNING), __ATOMIC_SEQ_CST);
 		tmm_monitor_kick();
 	}
 	tmm_ctx_swap(&w->g0, &t->ctx, 0);
-	/* Not t: under M:1 a yield may have switched straight to another thread. */
-	after_run(w, w->cur);
+	after_run(w);
 }
 
 static struct tmm_thread *find_runnable(struct tmm_worker *w)
@@ -486,7 +558,7 @@ static void first_g0_entry(void *arg)
 	struct tmm_worker *w = arg;
 
 	tmm_ctx_entered();
-	after_run(w, w->cur);
+	after_run(w);
 	worker_loop(w);
 	abort(); /* the first worker is never stopped from its own loop */
 }
@@ -621,6 +693,7 @@ int tmm_user_start(unsigned int nprocs)
 	memset(&tmm_us, 0, sizeof(tmm_us));
 	tmm_timers_init(&tmm_user_timers);
 	tmm_us.nprocs = nprocs;
+	tmm_us.shared = tmm_monitor_kick != 0;
 	tmm_us.procs = calloc(nprocs, sizeof(*tmm_us.procs));
 	w = worker_new();
 	if (!tmm_us.procs || !w)
@@ -641,6 +714,7 @@ int tmm_user_start(unsigned int nprocs)
 	proc_assign(&tmm_us.procs[0], w);
 	tmm_us.procs[0].status = PROC_STATUS(w, PROC_RUNNING);
 	w->cur = main;
+	main->on_cpu = 1;
 	tmm_account_start(main, w->tid);
 
 	for (i = 1; i < nprocs; i++)
@@ -649,6 +723,8 @@ int tmm_user_start(unsigned int nprocs)
 	return 0;
 }
 
+static void switch_away(struct tmm_thread *self, enum tmm_request req);
+
 /* Called by main in tmm_fini: come home to the first worker, stop the others. */
 void tmm_user_stop(void)
 {
@@ -656,10 +732,8 @@ void tmm_user_stop(void)
 	struct tmm_worker *w;
 	uint64_t deadline;
 
-	if (current_worker() != tmm_us.first) {
-		self->request = TMM_REQ_HOME;
-		tmm_ctx_swap(&self->ctx, &current_worker()->g0, 0);
-	}
+	if (current_worker() != tmm_us.first)
+		switch_away(self, TMM_REQ_HOME);
 	self->home = 0;
 	if (tmm_monitor_stop)
 		tmm_monitor_stop();
@@ -699,6 +773,7 @@ void tmm_user_stop(void)
 static void thread_entry(void *arg)
 {
 	tmm_ctx_entered();
+	switched_in(current_worker());
 	tmm_thread_run(arg);
 }
 
@@ -716,21 +791,85 @@ int tmm_user_spawn(struct tmm_thread *t)
 	return 0;
 }
 
-static void switch_to_scheduler(struct tmm_thread *self, enum tmm_request req)
+/*
+ * The processor @w may switch from @self straight to the next thread in its
+ * queue with, or NULL when the switch must go through g0: once in
+ * GLOBAL_QUEUE_EVERY switches and yields (g0 expires timers, polls for I/O
+ * and looks at the global queue), when the worker is asked to stop or to run
+ * a handed-back thread, when @self must go home, and under M:N when the
+ * monitor took the processor away (g0 then gives it up).
+ */
+static struct tmm_proc *direct_proc(struct tmm_worker *w, struct tmm_thread *self)
 {
-	struct tmm_worker *w = current_worker();
+	struct tmm_proc *p = w->proc;
 
-	self->request = req;
-	tmm_ctx_swap(&self->ctx, &w->g0, req == TMM_REQ_EXIT);
+	if (!w->direct_left) {
+		w->direct_left = GLOBAL_QUEUE_EVERY;
+		return 0;
+	}
+	w->direct_left--;
+	if (!p || self->home || __atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&w->handback, __ATOMIC_ACQUIRE))
+		return 0;
+	if (tmm_us.shared &&
+	    __atomic_load_n(&p->status, __ATOMIC_ACQUIRE) != PROC_STATUS(w, PROC_RUNNING))
+		return 0;
+	return p;
 }
 
+/*
+ * Switches away from @self for @req: straight to the next queued thread when
+ * there is one (one register swap), else to g0, which finds work or idles.
+ * What cannot happen on @self's stack (queueing a yielding thread that is
+ * not queued yet, freeing an exiting one's stack) is finished by the context
+ * that runs next (finish_switch); a thread queued before it is off its stack
+ * (a yield, a park woken early) is not run until it is (on_cpu).
+ */
+static void switch_away(struct tmm_thread *self, enum tmm_request req)
+{
+	struct tmm_worker *w = current_worker();
+	struct tmm_proc *p = req == TMM_REQ_HOME ? 0 : direct_proc(w, self);
+	struct tmm_thread *next = 0;
+
+	if (p)
+		next = req == TMM_REQ_YIELD ? proc_swap(p, self) : proc_pop(p);
+	/* Nothing else waits here (another processor's worker runs its own queue). */
+	if (!next && p && req == TMM_REQ_YIELD &&
+	    !__atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE))
+		return;
+	if (next == self) {
+		/* Parked, woken and queued here before it even switched away. */
+		tmm_thread_set_state(self, TMM_RUNNING);
+		return;
+	}
+	if (next && req == TMM_REQ_YIELD) {
+		/* Queued by proc_swap: nothing left to do after the switch. */
+		tmm_thread_set_state(self, TMM_RUNNABLE);
+		req = TMM_REQ_NONE;
+	}
+	self->request = req;
+	w->prev = self;
+	w->clock = tmm_account_stop(self);
+	if (next) {
+		enter(w, p, next);
+		tmm_ctx_swap(&self->ctx, &next->ctx, req == TMM_REQ_EXIT);
+	} else {
+		tmm_ctx_swap(&self->ctx, &w->g0, req == TMM_REQ_EXIT);
+	}
+	switched_in(current_worker());
+}
+
+/*
+ * The park is committed here, on the thread's own stack, before it switches
+ * away: a wake-up from then on queues it, and on_cpu keeps it from running
+ * anywhere until the switch completed.  Not parked (a permit was waiting,
+ * or the timer could not be armed): no switch at all.
+ */
 int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadline,
 		  enum tmm_wait why)
 {
-	self->request_lock = lock;
-	self->request_deadline = deadline;
-	self->request_wait = why;
-	switch_to_scheduler(self, TMM_REQ_PARK);
+	if (tmm_park_commit(self, lock, deadline, why, arm_timer))
+		switch_away(self, TMM_REQ_PARK);
 	return self->park_result;
 }
 
@@ -739,47 +878,14 @@ void tmm_user_wake(struct tmm_thread *t)
 	make_ready(t);
 }
 
-/*
- * M:1 yield to the next queued thread without the round trip through g0:
- * one switch instead of two.  Only one kernel thread ever pops the
- * processor's queue, so @self can be queued before it switches away.  Every
- * GLOBAL_QUEUE_EVERY switches, and whenever the worker has anything else to
- * look at, the yield goes through g0, which expires timers and polls for
- * I/O and the global queue (a timer may fire that many switches late).
- */
-static int yield_direct(struct tmm_worker *w, struct tmm_thread *self)
-{
-	struct tmm_proc *p = w->proc;
-	struct tmm_thread *next;
-
-	if (tmm_monitor_kick || !p || p->tick % GLOBAL_QUEUE_EVERY == 0 ||
-	    __atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) ||
-	    __atomic_load_n(&w->handback, __ATOMIC_ACQUIRE) || self->home || !(next = proc_pop(p)))
-		return 0;
-	w->clock = tmm_account_stop(self);
-	make_ready(self);
-	w->cur = next;
-	next->request = TMM_REQ_NONE;
-	tmm_set_current(next);
-	if (!w->clock && tmm_accounting)
-		w->clock = tmm_clock_ns();
-	tmm_account_start_at(next, w->tid, w->clock);
-	w->clock = 0;
-	__atomic_store_n(&p->entered_at, next->run_since, __ATOMIC_RELEASE);
-	__atomic_store_n(&p->tick, p->tick + 1, __ATOMIC_RELEASE);
-	tmm_ctx_swap(&self->ctx, &next->ctx, 0);
-	return 1;
-}
-
 void tmm_user_yield(struct tmm_thread *self)
 {
-	if (!yield_direct(current_worker(), self))
-		switch_to_scheduler(self, TMM_REQ_YIELD);
+	switch_away(self, TMM_REQ_YIELD);
 }
 
 void tmm_user_exit(struct tmm_thread *self)
 {
-	switch_to_scheduler(self, TMM_REQ_EXIT);
+	switch_away(self, TMM_REQ_EXIT);
 	abort(); /* never resumed */
 }
 

@@ -38,6 +38,8 @@ struct tmm_worker {
 	struct tmm_stack *g0_stack; /* the first worker's; the others use their pthread stack */
 	struct tmm_proc *proc;	    /* NULL: a spare, or it lost its processor */
 	struct tmm_thread *cur;
+	struct tmm_thread *prev;  /* switched away; the next context on this worker finishes it */
+	unsigned int direct_left; /* switches before the next one through g0 */
 	struct tmm_thread *handback; /* a thread only this worker may run (tmm_fini's main) */
 	uint64_t clock;		     /* the last switch's time, 0 once stale (after idling) */
 	int wake;		     /* futex word */
@@ -52,6 +54,7 @@ struct tmm_worker {
 
 struct tmm_user_sched {
 	unsigned int nprocs;
+	int shared; /* M:N: other kernel threads use the processors' queues (M:1: no locks) */
 	struct tmm_proc *procs;
 	struct tmm_worker *first;     /* the kernel thread that called tmm_init */
 	struct tmm_spin workers_lock; /* guards the list, the spare list, the count */
