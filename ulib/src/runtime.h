@@ -30,7 +30,10 @@
 /* Why a thread is parked: a park consumes permits, a sleep ignores them. */
 enum tmm_wait { TMM_WAIT_NONE, TMM_WAIT_PARK, TMM_WAIT_SLEEP };
 
-/* What a user-level thread asks its scheduler for when it switches away. */
+/*
+ * Why a user-level thread switched away: what is left to do once it no longer
+ * runs on its stack, by whichever context runs next on its worker.
+ */
 enum tmm_request { TMM_REQ_NONE, TMM_REQ_YIELD, TMM_REQ_PARK, TMM_REQ_EXIT, TMM_REQ_HOME };
 
 struct tmm_snap_kthread;
@@ -72,9 +75,7 @@ struct tmm_thread {
 	struct tmm_stack *stack;
 	size_t stack_size; /* usable bytes, as asked for */
 	int request;	   /* enum tmm_request, read by the scheduler */
-	struct tmm_spin *request_lock;
-	uint64_t request_deadline;
-	int request_wait;
+	int on_cpu;	   /* its context is live: 1 until the switch away completed, atomic */
 	struct tmm_thread *rq_next;
 	struct tmm_worker *home; /* M:N: run only here (tmm_fini brings main home) */
 
