@@ -112,21 +112,56 @@ static struct tmm_thread *fifo_pop(struct tmm_thread **head, struct tmm_thread *
 }
 
 /*
+ * A processor's queue: a FIFO plus one "next" slot, as Go's runnext.  A
+ * thread just created, or woken by a thread that exits (its joiner), runs
+ * next on its processor, so a fork-join tree runs depth first (few live
+ * threads, warm caches) while thieves take the oldest, biggest subtrees
+ * from the FIFO's head.  g0's periodic pick moves the slot's thread to the
+ * FIFO's tail, so a chain of creates cannot starve the FIFO for long.
+ * len counts both.
+ *
  * Under M:1 only the one worker touches its processor's queue (a thread tmm
  * did not create makes threads runnable through the global queue), so the
  * queue needs neither its lock nor ordered stores there.
  */
-static void proc_push(struct tmm_proc *p, struct tmm_thread *t)
+static void queue_lock(struct tmm_proc *p)
 {
-	if (!tmm_us.shared) {
-		fifo_push(&p->head, &p->tail, t);
-		__atomic_store_n(&p->len, p->len + 1, __ATOMIC_RELAXED);
-		return;
+	if (tmm_us.shared)
+		tmm_spin_lock(&p->lock);
+}
+
+static void queue_unlock(struct tmm_proc *p)
+{
+	if (tmm_us.shared)
+		tmm_spin_unlock(&p->lock);
+}
+
+static void proc_push(struct tmm_proc *p, struct tmm_thread *t, int next)
+{
+	queue_lock(p);
+	if (next) {
+		struct tmm_thread *bumped = p->next;
+
+		p->next = t;
+		t = bumped;
 	}
-	tmm_spin_lock(&p->lock);
-	fifo_push(&p->head, &p->tail, t);
-	__atomic_store_n(&p->len, p->len + 1, __ATOMIC_SEQ_CST);
-	tmm_spin_unlock(&p->lock);
+	if (t)
+		fifo_push(&p->head, &p->tail, t);
+	/* Ordered with wake_idle's look at the sleepers (M:N). */
+	__atomic_store_n(&p->len, p->len + 1, tmm_us.shared ? __ATOMIC_SEQ_CST : __ATOMIC_RELAXED);
+	queue_unlock(p);
+}
+
+/* p->lock held (M:N). */
+static struct tmm_thread *queue_take(struct tmm_proc *p)
+{
+	struct tmm_thread *t = p->next;
+
+	if (t)
+		p->next = 0;
+	else
+		t = fifo_pop(&p->head, &p->tail);
+	return t;
 }
 
 static struct tmm_thread *proc_pop(struct tmm_proc *p)
@@ -135,18 +170,16 @@ static struct tmm_thread *proc_pop(struct tmm_proc *p)
 
 	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
 		return 0;
-	if (tmm_us.shared)
-		tmm_spin_lock(&p->lock);
-	t = fifo_pop(&p->head, &p->tail);
+	queue_lock(p);
+	t = queue_take(p);
 	if (t)
 		__atomic_store_n(&p->len, p->len - 1, __ATOMIC_RELAXED);
-	if (tmm_us.shared)
-		tmm_spin_unlock(&p->lock);
+	queue_unlock(p);
 	return t;
 }
 
 /*
- * Takes the first queued thread and queues @self behind the others, in one
+ * Takes the thread to run next and queues @self behind the others, in one
  * go; NULL (and @self not queued) when the queue is empty.  The length does
  * not change, so no idle worker needs waking.
  */
@@ -156,14 +189,24 @@ static struct tmm_thread *proc_swap(struct tmm_proc *p, struct tmm_thread *self)
 
 	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
 		return 0;
-	if (tmm_us.shared)
-		tmm_spin_lock(&p->lock);
-	t = fifo_pop(&p->head, &p->tail);
+	queue_lock(p);
+	t = queue_take(p);
 	if (t)
 		fifo_push(&p->head, &p->tail, self);
-	if (tmm_us.shared)
-		tmm_spin_unlock(&p->lock);
+	queue_unlock(p);
 	return t;
+}
+
+/* The next slot's thread goes to the FIFO's tail (the periodic fair pick). */
+static void proc_demote_next(struct tmm_proc *p)
+{
+	if (!p->next)
+		return; /* racy look: only the owner fills the slot */
+	queue_lock(p);
+	if (p->next)
+		fifo_push(&p->head, &p->tail, p->next);
+	p->next = 0;
+	queue_unlock(p);
 }
 
 static void global_push(struct tmm_thread *t)
@@ -205,11 +248,17 @@ static struct tmm_thread *steal_from(struct tmm_proc *p, struct tmm_proc *victim
 		fifo_push(&head, &tail, t);
 		taken++;
 	}
+	/* Only the next slot is left: take that rather than leave this worker idle. */
+	if (!taken && victim->next) {
+		fifo_push(&head, &tail, victim->next);
+		victim->next = 0;
+		taken = 1;
+	}
 	__atomic_store_n(&victim->len, victim->len - taken, __ATOMIC_RELAXED);
 	tmm_spin_unlock(&victim->lock);
 	first = fifo_pop(&head, &tail);
 	while ((t = fifo_pop(&head, &tail)))
-		proc_push(p, t);
+		proc_push(p, t, 0);
 	return first;
 }
 
@@ -277,8 +326,11 @@ static void wake_idle(struct tmm_proc *p)
 			return;
 }
 
-/* Makes @t runnable: the caller's processor's queue if it has one, else the global one. */
-static void make_ready(struct tmm_thread *t)
+/*
+ * Makes @t runnable: the caller's processor's queue if it has one (its next
+ * slot with @next), else the global one.
+ */
+static void make_ready(struct tmm_thread *t, int next)
 {
 	struct tmm_worker *w = current_worker();
 	struct tmm_proc *p = w ? __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) : 0;
@@ -291,7 +343,7 @@ static void make_ready(struct tmm_thread *t)
 		return;
 	}
 	if (p)
-		proc_push(p, t);
+		proc_push(p, t, next);
 	else
 		global_push(t);
 	/*
@@ -330,14 +382,17 @@ static void finish_switch(struct tmm_worker *w, struct tmm_thread *prev)
 			tmm_stack_put(prev->stack);
 		prev->stack = 0;
 		prev->guard_lo = prev->guard_hi = 0;
+		/* Its joiner runs next: the thread that waited for it is warm. */
+		w->waking_joiners = 1;
 		tmm_thread_terminated(prev);
+		w->waking_joiners = 0;
 		return;
 	}
 	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
 	if (req == TMM_REQ_HOME)
 		prev->home = tmm_us.first;
 	if (req == TMM_REQ_YIELD || req == TMM_REQ_HOME)
-		make_ready(prev); /* in no queue yet: nobody else can run it */
+		make_ready(prev, 0); /* in no queue yet: nobody else can run it */
 	(void)w;
 }
 
@@ -424,10 +479,15 @@ static struct tmm_thread *find_runnable(struct tmm_worker *w)
 	if (tmm_timers_next(&tmm_user_timers) != UINT64_MAX)
 		tmm_timers_expire(&tmm_user_timers, tmm_now_ns());
 	/* I/O readiness, without blocking: when the queue runs dry, and now and then. */
-	if (p->tick % GLOBAL_QUEUE_EVERY == 0 || !__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
+	if (p->tick % GLOBAL_QUEUE_EVERY == 0 || w->fair_pick) {
+		w->fair_pick = 0;
+		proc_demote_next(p);
 		tmm_poller_poll_now();
-	if (p->tick % GLOBAL_QUEUE_EVERY == 0 && (t = global_pop()))
-		return t;
+		if ((t = global_pop()))
+			return t;
+	} else if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE)) {
+		tmm_poller_poll_now();
+	}
 	if ((t = proc_pop(p)) || (t = global_pop()))
 		return t;
 	return steal(p);
@@ -787,7 +847,7 @@ int tmm_user_spawn(struct tmm_thread *t)
 	t->guard_lo = (char *)t->stack->lo - tmm_page_size();
 	t->guard_hi = t->stack->lo;
 	tmm_ctx_init(&t->ctx, t->stack->lo, t->stack->size, thread_entry, t);
-	make_ready(t);
+	make_ready(t, 1);
 	return 0;
 }
 
@@ -805,6 +865,7 @@ static struct tmm_proc *direct_proc(struct tmm_worker *w, struct tmm_thread *sel
 
 	if (!w->direct_left) {
 		w->direct_left = GLOBAL_QUEUE_EVERY;
+		w->fair_pick = 1;
 		return 0;
 	}
 	w->direct_left--;
@@ -875,7 +936,9 @@ int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadl
 
 void tmm_user_wake(struct tmm_thread *t)
 {
-	make_ready(t);
+	struct tmm_worker *w = current_worker();
+
+	make_ready(t, w && w->waking_joiners);
 }
 
 void tmm_user_yield(struct tmm_thread *self)
