@@ -118,11 +118,13 @@ TMM_API int tmm_setspecific(tmm_key_t key, const void *value)
 TMM_API void *tmm_getspecific(tmm_key_t key)
 {
 	struct tmm_thread *self = tmm_current();
-	unsigned int gen = key_gen(key);
+	unsigned int gen;
 
-	if (!self || !gen || !self->tls || key >= self->tls->count)
+	/* Nothing stored under @key on this thread: no need for the keys' lock. */
+	if (!self || !self->tls || key >= self->tls->count)
 		return 0;
-	if (self->tls->v[key].gen != gen)
+	gen = key_gen(key);
+	if (!gen || self->tls->v[key].gen != gen)
 		return 0;
 	return self->tls->v[key].value;
 }
@@ -154,6 +156,8 @@ void tmm_tls_run_destructors(struct tmm_thread *t)
 {
 	int pass;
 
+	if (!t->tls)
+		return; /* never stored a value: nothing to destroy */
 	for (pass = 0; pass < TMM_DESTRUCTOR_ITERATIONS; pass++)
 		if (!destructor_pass(t))
 			break;
@@ -161,6 +165,8 @@ void tmm_tls_run_destructors(struct tmm_thread *t)
 
 void tmm_tls_free(struct tmm_thread *t)
 {
+	if (!t->tls)
+		return;
 	free(t->tls);
 	t->tls = 0;
 }
