@@ -1,7 +1,11 @@
 // Scheduling calls every model offers: tmm_yield lets the others run (round
-// robin under M:1), tmm_sleep_ns never returns early and parks only its caller.
+// robin under M:1), tmm_sleep_ns never returns early and parks only its caller;
+// new threads run soon without starving older ones, and a fork-join tree runs
+// depth first where threads share a kernel thread.
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
@@ -45,6 +49,86 @@ TEST_F(rt, yield_lets_every_thread_run)
 	/* One kernel thread, FIFO run queue: strict turns, at most one round apart. */
 	if (tmm_current_model() == TMM_M1)
 		EXPECT_LE(hi - lo, 1) TH_LOG("rounds %ld..%ld", lo, hi);
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+/* M:1, or M:N on one kernel thread: every thread shares main's processor. */
+static int one_processor(void)
+{
+	const char *kthreads = getenv("TMM_KTHREADS");
+
+	return tmm_current_model() == TMM_M1 ||
+	       (tmm_current_model() == TMM_MN && kthreads && !strcmp(kthreads, "1"));
+}
+
+TEST_F(rt, queued_thread_runs_while_main_creates_and_joins)
+{
+	tmm_thread_t *t, *child;
+	long before;
+
+	__atomic_store_n(&stop, 0, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, tmm_create(&t, NULL, yielder, (void *)0));
+	/*
+	 * Each new thread runs ahead of the yielder, but not always.  (On more
+	 * kernel threads the yielder runs beside main, as the kernel lets it.)
+	 */
+	while (!__atomic_load_n(&rounds[0], __ATOMIC_ACQUIRE))
+		tmm_yield();
+	before = __atomic_load_n(&rounds[0], __ATOMIC_ACQUIRE);
+	for (int i = 0; i < 2000; i++) {
+		ASSERT_EQ(0, tmm_create(&child, NULL, nothing, NULL));
+		ASSERT_EQ(0, tmm_join(child, NULL));
+	}
+	if (one_processor())
+		EXPECT_GT(__atomic_load_n(&rounds[0], __ATOMIC_ACQUIRE), before);
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, tmm_join(t, NULL));
+}
+
+static size_t peak_live;
+
+static long fib(long n);
+
+static void *fib_thread(void *arg)
+{
+	return (void *)(intptr_t)fib((intptr_t)arg);
+}
+
+static long fib(long n)
+{
+	tmm_thread_t *child;
+	size_t live = tmm_active_count(), seen = __atomic_load_n(&peak_live, __ATOMIC_RELAXED);
+	void *left;
+
+	while (live > seen && !__atomic_compare_exchange_n(&peak_live, &seen, live, 0,
+							   __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	if (n < 2)
+		return n;
+	if (tmm_create(&child, NULL, fib_thread, (void *)(intptr_t)(n - 1)))
+		return -1000000;
+	long right = fib(n - 2);
+
+	if (tmm_join(child, &left))
+		return -1000000;
+	return (long)(intptr_t)left + right;
+}
+
+TEST_F(rt, fork_join_tree_runs_depth_first)
+{
+	/* fib(16): 1,596 threads in all. */
+	EXPECT_EQ(987, fib(16));
+	/*
+	 * Where threads share a kernel thread, a new thread and then its
+	 * joiner run next: the live threads are one branch of the tree, not a
+	 * whole level of it (breadth first, hundreds would be alive at once).
+	 */
+	if (one_processor())
+		EXPECT_LE(peak_live, (size_t)64) TH_LOG("peak %zu live threads", peak_live);
 }
 
 static void *sleep_for(void *arg)

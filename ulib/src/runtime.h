@@ -76,7 +76,7 @@ struct tmm_thread {
 	size_t stack_size; /* usable bytes, as asked for */
 	int request;	   /* enum tmm_request, read by the scheduler */
 	int on_cpu;	   /* its context is live: 1 until the switch away completed, atomic */
-	struct tmm_thread *rq_next;
+	struct tmm_thread *rq_next, *rq_prev;
 	struct tmm_worker *home; /* M:N: run only here (tmm_fini brings main home) */
 
 	/* the guard page below the stack, for the overflow report (overflow.c) */

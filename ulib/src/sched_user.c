@@ -20,14 +20,15 @@
  *            committed by the thread itself before it switches, so a wake-up
  *            may queue it while it is still on its stack: its on_cpu flag
  *            keeps any worker from resuming it until the switch completed.
- *   proc     a processor (P): the right to run threads, with a FIFO run
- *            queue.  There are nprocs of them (1 under M:1, TMM_KTHREADS
+ *   proc     a processor (P): the right to run threads, with a run queue
+ *            (new threads on a stack, yields and wake-ups in a FIFO; see
+ *            "run queues" below).  There are nprocs of them (1 under M:1, TMM_KTHREADS
  *            under M:N), so at most nprocs workers run threads at a time.
  *
  * Picking: expired timers first (their threads join the run queue), then
- * every 61st pick the global queue (so it is never starved), the local
- * queue, the global queue, and last stealing half of another processor's
- * queue.  A worker with nothing to run sleeps on a futex, no longer than the
+ * every 61st pick the global queue and the local FIFO (so neither is
+ * starved), the local queue, the global queue, and last stealing half of
+ * another processor's queue.  A worker with nothing to run sleeps on a futex, no longer than the
  * nearest timer; making a thread runnable wakes an idle worker (its own
  * processor's first, for locality, else any, which will steal).  The idle
  * wait is one function (worker_idle): an I/O poller plugs in there by waiting
@@ -112,18 +113,60 @@ static struct tmm_thread *fifo_pop(struct tmm_thread **head, struct tmm_thread *
 }
 
 /*
- * A processor's queue: a FIFO plus one "next" slot, as Go's runnext.  A
- * thread just created, or woken by a thread that exits (its joiner), runs
- * next on its processor, so a fork-join tree runs depth first (few live
- * threads, warm caches) while thieves take the oldest, biggest subtrees
- * from the FIFO's head.  g0's periodic pick moves the slot's thread to the
- * FIFO's tail, so a chain of creates cannot starve the FIFO for long.
- * len counts both.
+ * A processor's queue has two parts.  Created threads, and threads woken by
+ * a thread that exits (its joiner), go on a stack the owner takes from first,
+ * so a fork-join tree runs depth first (the thread being joined is the
+ * newest; few threads live at once, their stacks warm), as in Cilk; thieves
+ * take from its bottom, the oldest threads (in such a tree the biggest
+ * subtrees).  Yields and other wake-ups go to a FIFO, so threads that yield
+ * take strict turns.  g0's periodic pick takes from the FIFO first, so
+ * threads that keep creating and joining cannot starve the others.
  *
  * Under M:1 only the one worker touches its processor's queue (a thread tmm
  * did not create makes threads runnable through the global queue), so the
  * queue needs neither its lock nor ordered stores there.
  */
+static void stack_push(struct tmm_proc *p, struct tmm_thread *t)
+{
+	t->rq_prev = 0;
+	t->rq_next = p->top;
+	if (p->top)
+		p->top->rq_prev = t;
+	else
+		p->bottom = t;
+	p->top = t;
+}
+
+static struct tmm_thread *stack_pop(struct tmm_proc *p)
+{
+	struct tmm_thread *t = p->top;
+
+	if (t) {
+		p->top = t->rq_next;
+		if (p->top)
+			p->top->rq_prev = 0;
+		else
+			p->bottom = 0;
+		t->rq_next = 0;
+	}
+	return t;
+}
+
+static struct tmm_thread *stack_pop_bottom(struct tmm_proc *p)
+{
+	struct tmm_thread *t = p->bottom;
+
+	if (t) {
+		p->bottom = t->rq_prev;
+		if (p->bottom)
+			p->bottom->rq_next = 0;
+		else
+			p->top = 0;
+		t->rq_prev = 0;
+	}
+	return t;
+}
+
 static void queue_lock(struct tmm_proc *p)
 {
 	if (tmm_us.shared)
@@ -136,42 +179,36 @@ static void queue_unlock(struct tmm_proc *p)
 		tmm_spin_unlock(&p->lock);
 }
 
-static void proc_push(struct tmm_proc *p, struct tmm_thread *t, int next)
+static void proc_push(struct tmm_proc *p, struct tmm_thread *t, int top)
 {
 	queue_lock(p);
-	if (next) {
-		struct tmm_thread *bumped = p->next;
-
-		p->next = t;
-		t = bumped;
-	}
-	if (t)
+	if (top)
+		stack_push(p, t);
+	else
 		fifo_push(&p->head, &p->tail, t);
 	/* Ordered with wake_idle's look at the sleepers (M:N). */
 	__atomic_store_n(&p->len, p->len + 1, tmm_us.shared ? __ATOMIC_SEQ_CST : __ATOMIC_RELAXED);
 	queue_unlock(p);
 }
 
-/* p->lock held (M:N). */
-static struct tmm_thread *queue_take(struct tmm_proc *p)
+/* p->lock held (M:N).  The owner's pick; with @fair, the FIFO first. */
+static struct tmm_thread *queue_take(struct tmm_proc *p, int fair)
 {
-	struct tmm_thread *t = p->next;
+	struct tmm_thread *t;
 
-	if (t)
-		p->next = 0;
-	else
-		t = fifo_pop(&p->head, &p->tail);
-	return t;
+	if (fair)
+		return (t = fifo_pop(&p->head, &p->tail)) ? t : stack_pop(p);
+	return (t = stack_pop(p)) ? t : fifo_pop(&p->head, &p->tail);
 }
 
-static struct tmm_thread *proc_pop(struct tmm_proc *p)
+static struct tmm_thread *proc_pop(struct tmm_proc *p, int fair)
 {
 	struct tmm_thread *t;
 
 	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
 		return 0;
 	queue_lock(p);
-	t = queue_take(p);
+	t = queue_take(p, fair);
 	if (t)
 		__atomic_store_n(&p->len, p->len - 1, __ATOMIC_RELAXED);
 	queue_unlock(p);
@@ -179,9 +216,9 @@ static struct tmm_thread *proc_pop(struct tmm_proc *p)
 }
 
 /*
- * Takes the thread to run next and queues @self behind the others, in one
- * go; NULL (and @self not queued) when the queue is empty.  The length does
- * not change, so no idle worker needs waking.
+ * Takes the thread to run next and puts @self at the FIFO's tail, in one go;
+ * NULL (and @self not queued) when the queue is empty.  The length does not
+ * change, so no idle worker needs waking.
  */
 static struct tmm_thread *proc_swap(struct tmm_proc *p, struct tmm_thread *self)
 {
@@ -190,23 +227,11 @@ static struct tmm_thread *proc_swap(struct tmm_proc *p, struct tmm_thread *self)
 	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
 		return 0;
 	queue_lock(p);
-	t = queue_take(p);
+	t = queue_take(p, 0);
 	if (t)
 		fifo_push(&p->head, &p->tail, self);
 	queue_unlock(p);
 	return t;
-}
-
-/* The next slot's thread goes to the FIFO's tail (the periodic fair pick). */
-static void proc_demote_next(struct tmm_proc *p)
-{
-	if (!p->next)
-		return; /* racy look: only the owner fills the slot */
-	queue_lock(p);
-	if (p->next)
-		fifo_push(&p->head, &p->tail, p->next);
-	p->next = 0;
-	queue_unlock(p);
 }
 
 static void global_push(struct tmm_thread *t)
@@ -232,9 +257,9 @@ static struct tmm_thread *global_pop(void)
 }
 
 /*
- * Moves half of @victim's queue (at least one) to @p; returns one to run.
- * Only one queue lock is held at a time: two workers stealing from each
- * other must not wait for each other's lock.
+ * Moves half of @victim's queue (at least one), the bottom of its stack
+ * first, to @p; returns the first taken to run.  Only one queue lock is held at a time: two workers
+ * stealing from each other must not wait for each other's lock.
  */
 static struct tmm_thread *steal_from(struct tmm_proc *p, struct tmm_proc *victim)
 {
@@ -244,15 +269,10 @@ static struct tmm_thread *steal_from(struct tmm_proc *p, struct tmm_proc *victim
 	if (!__atomic_load_n(&victim->len, __ATOMIC_ACQUIRE) || !tmm_spin_trylock(&victim->lock))
 		return 0;
 	n = (victim->len + 1) / 2;
-	while (taken < n && (t = fifo_pop(&victim->head, &victim->tail))) {
+	while (taken < n &&
+	       ((t = stack_pop_bottom(victim)) || (t = fifo_pop(&victim->head, &victim->tail)))) {
 		fifo_push(&head, &tail, t);
 		taken++;
-	}
-	/* Only the next slot is left: take that rather than leave this worker idle. */
-	if (!taken && victim->next) {
-		fifo_push(&head, &tail, victim->next);
-		victim->next = 0;
-		taken = 1;
 	}
 	__atomic_store_n(&victim->len, victim->len - taken, __ATOMIC_RELAXED);
 	tmm_spin_unlock(&victim->lock);
@@ -327,10 +347,10 @@ static void wake_idle(struct tmm_proc *p)
 }
 
 /*
- * Makes @t runnable: the caller's processor's queue if it has one (its next
- * slot with @next), else the global one.
+ * Makes @t runnable: the caller's processor's queue if it has one (on top
+ * with @top), else the global one.
  */
-static void make_ready(struct tmm_thread *t, int next)
+static void make_ready(struct tmm_thread *t, int top)
 {
 	struct tmm_worker *w = current_worker();
 	struct tmm_proc *p = w ? __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) : 0;
@@ -343,7 +363,7 @@ static void make_ready(struct tmm_thread *t, int next)
 		return;
 	}
 	if (p)
-		proc_push(p, t, next);
+		proc_push(p, t, top);
 	else
 		global_push(t);
 	/*
@@ -481,14 +501,13 @@ static struct tmm_thread *find_runnable(struct tmm_worker *w)
 	/* I/O readiness, without blocking: when the queue runs dry, and now and then. */
 	if (p->tick % GLOBAL_QUEUE_EVERY == 0 || w->fair_pick) {
 		w->fair_pick = 0;
-		proc_demote_next(p);
 		tmm_poller_poll_now();
-		if ((t = global_pop()))
+		if ((t = global_pop()) || (t = proc_pop(p, 1)))
 			return t;
 	} else if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE)) {
 		tmm_poller_poll_now();
 	}
-	if ((t = proc_pop(p)) || (t = global_pop()))
+	if ((t = proc_pop(p, 0)) || (t = global_pop()))
 		return t;
 	return steal(p);
 }
@@ -889,11 +908,17 @@ static struct tmm_proc *direct_proc(struct tmm_worker *w, struct tmm_thread *sel
 static void switch_away(struct tmm_thread *self, enum tmm_request req)
 {
 	struct tmm_worker *w = current_worker();
-	struct tmm_proc *p = req == TMM_REQ_HOME ? 0 : direct_proc(w, self);
+	/*
+	 * An exit whose joiners are not woken yet goes through g0, which wakes
+	 * them before it picks, so that they run next.
+	 */
+	struct tmm_proc *p = req == TMM_REQ_HOME || (req == TMM_REQ_EXIT && !self->exited)
+				 ? 0
+				 : direct_proc(w, self);
 	struct tmm_thread *next = 0;
 
 	if (p)
-		next = req == TMM_REQ_YIELD ? proc_swap(p, self) : proc_pop(p);
+		next = req == TMM_REQ_YIELD ? proc_swap(p, self) : proc_pop(p, 0);
 	/* Nothing else waits here (another processor's worker runs its own queue). */
 	if (!next && p && req == TMM_REQ_YIELD &&
 	    !__atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE))
@@ -934,11 +959,17 @@ int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadl
 	return self->park_result;
 }
 
+/*
+ * A thread woken by one that is ending (its joiner, from tmm_thread_finish
+ * on the exiting thread's stack, or tmm_fini) goes on top: the exit switches
+ * straight to it.
+ */
 void tmm_user_wake(struct tmm_thread *t)
 {
 	struct tmm_worker *w = current_worker();
+	struct tmm_thread *waker = w ? w->cur : 0;
 
-	make_ready(t, w && w->waking_joiners);
+	make_ready(t, w && (w->waking_joiners || (waker && waker->exited)));
 }
 
 void tmm_user_yield(struct tmm_thread *self)

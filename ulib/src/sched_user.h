@@ -15,13 +15,13 @@
 /* A processor: the right to run tmm threads, with its own run queue. */
 struct tmm_proc {
 	unsigned int id;
-	struct tmm_spin lock; /* guards the run queue */
-	struct tmm_thread *head, *tail;
-	struct tmm_thread *next; /* runs before the FIFO's head (sched_user.c) */
-	unsigned long len;	 /* the FIFO and next; atomic reads without the lock */
-	uint64_t status;	 /* owner id << 2 | PROC_*, atomic */
-	uint64_t tick;		 /* times its worker entered a thread, atomic */
-	uint64_t entered_at;	 /* when it last did, atomic */
+	struct tmm_spin lock;		 /* guards the run queue */
+	struct tmm_thread *top, *bottom; /* created threads and joiners (sched_user.c) */
+	struct tmm_thread *head, *tail;	 /* a FIFO: yields and other wake-ups */
+	unsigned long len;		 /* both; atomic reads without the lock */
+	uint64_t status;		 /* owner id << 2 | PROC_*, atomic */
+	uint64_t tick;			 /* times its worker entered a thread, atomic */
+	uint64_t entered_at;		 /* when it last did, atomic */
 	struct tmm_worker *owner;
 };
 
@@ -42,7 +42,7 @@ struct tmm_worker {
 	struct tmm_thread *prev;  /* switched away; the next context on this worker finishes it */
 	unsigned int direct_left; /* switches before the next one through g0 */
 	int fair_pick;		  /* g0's next pick is the periodic one */
-	int waking_joiners;	  /* finishing an exit: wake-ups go to the next slot */
+	int waking_joiners;	  /* finishing an exit: wake-ups go on top of the queue */
 	struct tmm_thread *handback; /* a thread only this worker may run (tmm_fini's main) */
 	uint64_t clock;		     /* the last switch's time, 0 once stale (after idling) */
 	int wake;		     /* futex word */
