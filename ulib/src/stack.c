@@ -36,6 +36,19 @@ static struct size_class *classes;
 static struct slab *slabs;
 static int guards_split; /* 1 once MADV_GUARD_INSTALL was refused */
 
+/*
+ * The stack last freed on this kernel thread, handed to the next thread it
+ * starts without the lock: a create+join loop, or fork-join, runs on one
+ * hot stack.  One per kernel thread, so memory per thread does not grow.
+ * A stack kept from before tmm_stacks_fini (whose slabs are gone) is told
+ * by its epoch and forgotten.
+ */
+static __thread struct {
+	struct tmm_stack *stack;
+	unsigned long epoch;
+} hot __attribute__((tls_model("initial-exec")));
+static unsigned long stacks_epoch = 1; /* bumped by tmm_stacks_fini */
+
 size_t tmm_page_size(void)
 {
 	static size_t page;
@@ -115,16 +128,25 @@ static int slab_grow(struct size_class *c)
 	return 0;
 }
 
-struct tmm_stack *tmm_stack_get(size_t size, int *err)
+/* This kernel thread's hot stack if it has @size usable bytes, else NULL. */
+static struct tmm_stack *hot_take(size_t size)
 {
-	size_t page = tmm_page_size();
-	size_t rounded = (size + page - 1) & ~(page - 1);
+	struct tmm_stack *st = hot.stack;
+
+	if (!st || hot.epoch != __atomic_load_n(&stacks_epoch, __ATOMIC_RELAXED) ||
+	    st->size != size)
+		return 0;
+	hot.stack = 0;
+	return st;
+}
+
+static struct tmm_stack *cache_take(size_t size, int *err)
+{
 	struct size_class *c;
 	struct tmm_stack *st = 0;
 
-	*err = 0;
 	tmm_spin_lock(&stacks_lock);
-	c = class_for(rounded);
+	c = class_for(size);
 	if (!c)
 		*err = ENOMEM;
 	else if (!c->free)
@@ -133,21 +155,41 @@ struct tmm_stack *tmm_stack_get(size_t size, int *err)
 		st = c->free;
 		c->free = st->next;
 		st->next = 0;
-		st->asked = size;
 	}
 	tmm_spin_unlock(&stacks_lock);
+	return st;
+}
+
+struct tmm_stack *tmm_stack_get(size_t size, int *err)
+{
+	size_t page = tmm_page_size();
+	size_t rounded = (size + page - 1) & ~(page - 1);
+	struct tmm_stack *st;
+
+	*err = 0;
+	st = hot_take(rounded);
+	if (!st)
+		st = cache_take(rounded, err);
+	if (!st)
+		return 0;
+	st->asked = size;
 #if TMM_ASAN
 	/* A reused stack may still carry the poison of its last thread's frames. */
-	if (st)
-		ASAN_UNPOISON_MEMORY_REGION(st->lo, st->size);
+	ASAN_UNPOISON_MEMORY_REGION(st->lo, st->size);
 #endif
 	return st;
 }
 
 void tmm_stack_put(struct tmm_stack *s)
 {
+	unsigned long epoch = __atomic_load_n(&stacks_epoch, __ATOMIC_RELAXED);
 	struct size_class *c;
 
+	if (!hot.stack || hot.epoch != epoch) {
+		hot.stack = s;
+		hot.epoch = epoch;
+		return;
+	}
 	tmm_spin_lock(&stacks_lock);
 	c = class_for(s->size); /* exists: s came from it */
 	s->next = c->free;
@@ -158,6 +200,9 @@ void tmm_stack_put(struct tmm_stack *s)
 void tmm_stacks_fini(void)
 {
 	tmm_spin_lock(&stacks_lock);
+	/* Hot stacks kept by kernel threads are in the slabs unmapped here. */
+	__atomic_store_n(&stacks_epoch, stacks_epoch + 1, __ATOMIC_RELAXED);
+	hot.stack = 0;
 	while (slabs) {
 		struct slab *s = slabs;
 

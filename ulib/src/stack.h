@@ -8,6 +8,9 @@
  * default) would cap a process near 32,000 threads; with guard markers a slab
  * of 64 stacks is one VMA.  Older kernels fall back to mprotect.  Freed stacks
  * go back to a per-size cache and are reused; slabs are unmapped at tmm_fini.
+ * The last stack freed on each kernel thread stays aside for the next thread
+ * that kernel thread starts: taken and given back without the cache's lock,
+ * still warm in the cache of the CPU.
  */
 #ifndef TMM_STACK_H
 #define TMM_STACK_H
