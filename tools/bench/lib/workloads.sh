@@ -35,8 +35,10 @@ define_workloads() {
 # What a workload measures, in a sentence for the report.
 describe_of() {
 	case $1 in
-	yield) echo "Two threads call yield in a loop, $yield_rounds times each; time per yield." \
-		"The bare switch is one register-only switch of Boost.Context (no scheduler)." ;;
+	yield) echo "Two threads call yield in a loop, $yield_rounds times each, on one kernel" \
+		"thread or CPU (TMM_KTHREADS=1, GOMAXPROCS=1, CPU 0 by affinity for pthreads" \
+		"and tmm 1:1), so that every yield switches; time per yield. The bare switch" \
+		"is one register-only switch of Boost.Context (no scheduler)." ;;
 	create) echo "Create and join one empty thread, $create_count times; time per create+join." ;;
 	mutex) echo "Two threads take one mutex $mutex_rounds times each, holding it across a" \
 		"yield so that the other must wait for it; time per acquisition." ;;
@@ -119,6 +121,7 @@ program_of() {
 env_of() {
 	local sys=$1 w=$2 k=
 	[[ $w == forkjoin-* ]] && k=${w#forkjoin-}
+	[[ $w == yield ]] && k=1
 	case $sys in
 	tmm-m1) echo TMM_MODEL=m:1 ;;
 	tmm-1to1) echo TMM_MODEL=1:1 ;;
@@ -135,6 +138,8 @@ prefix_of() {
 		echo "$here/http-load"
 	elif [[ $w == forkjoin-* && ($sys == pthread || $sys == tmm-1to1) ]]; then
 		echo taskset -c "0-$((${w#forkjoin-} - 1))"
+	elif [[ $w == yield && ($sys == pthread || $sys == tmm-1to1) ]]; then
+		echo taskset -c 0
 	fi
 }
 
