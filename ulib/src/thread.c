@@ -7,10 +7,13 @@
  * tmm_enumerate takes one more while it calls back.  The record goes back
  * to the pool when the last is dropped.  The pool, the registry and the
  * counters share one lock, tmm_rt.reg.lock, whose wait queue holds tmm_fini
- * while it waits for the non-daemon threads.
+ * while it waits for the non-daemon threads.  A create takes it once (record,
+ * id, name and registration together); an exit twice, on its stack (out of
+ * the registry, before its joiner is woken) and off it (tmm_fini's count,
+ * its own reference); a join once, for the owner's reference.
  */
 #include <errno.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,30 +31,64 @@ void tmm_thread_set_state(struct tmm_thread *t, enum tmm_state s)
 	tmm_snapshot_set_state(t->snap, s);
 }
 
-/* reg.lock held. */
-static struct tmm_thread *pool_take(void)
+/* ---- records ----------------------------------------------------------------- */
+
+/* A word the compiler lets alias any field, for zero_words. */
+typedef uint64_t __attribute__((may_alias)) record_word;
+
+/*
+ * Zeroes [@from, @to) one word at a time.  Not memset: GCC turns a memset of
+ * this size into rep stos, which took several times as long here (a memset of
+ * the whole record was a tenth of a create+join).  The relaxed atomic stores
+ * are plain moves that GCC does not fuse back into a memset.
+ */
+static void zero_words(void *from, void *to)
 {
-	struct tmm_thread *t = pool;
-
-	if (t) {
-		pool = t->free_next;
-		/* The park lock and sequence survive reuse: a late timer expiry may still look. */
-		struct tmm_spin lock = t->park_lock;
-		uint64_t seq = t->park_seq;
-
-		memset(t, 0, sizeof(*t));
-		t->park_lock = lock;
-		t->park_seq = seq;
-	} else {
-		t = calloc(1, sizeof(*t));
-	}
-	return t;
+#pragma GCC unroll 32
+	for (record_word *w = from; w < (record_word *)to; w++)
+		__atomic_store_n(w, 0, __ATOMIC_RELAXED);
 }
 
-/* "thread-<id>", by hand: snprintf cost as much as the rest of a create. */
-static void default_name(char name[TMM_NAME_MAX], unsigned long id)
+_Static_assert(offsetof(struct tmm_thread, ctx) % sizeof(record_word) == 0 &&
+		   offsetof(struct tmm_thread, tls) % sizeof(record_word) == 0,
+	       "zero_words needs word-aligned bounds");
+
+/*
+ * A record back from the pool, made like a fresh one without clearing all
+ * of it: what every create sets anyway (record_init) is left, and so are the
+ * park lock and sequence (a late timer expiry may still look at them:
+ * park.c).  The scheduler's and the accounting fields, from the context to
+ * the thread-local data, are cleared whatever they are.
+ */
+static void record_recycle(struct tmm_thread *t)
 {
-	static const char prefix[] = "thread-";
+	t->is_main = 0;
+	t->retval = 0;
+	t->joined = 0;
+	t->exited = 0;
+	t->waiting = TMM_WAIT_NONE;
+	t->permit = 0; /* a stray unpark of the last thread must not end the next one's park */
+	t->park_result = 0;
+	t->futex = 0;
+	zero_words(&t->ctx, &t->tls);
+}
+
+/*
+ * Default names, "thread-<id>", by hand: snprintf cost as much as the rest
+ * of a create.  Ids come in sequence, so the last name is kept and counted
+ * up (reg.lock guards it).
+ */
+static struct {
+	unsigned long id;
+	size_t len;
+	char name[TMM_NAME_MAX];
+} last_default;
+
+static const char default_prefix[] = "thread-";
+#define DEFAULT_PREFIX_LEN (sizeof(default_prefix) - 1)
+
+static void default_name_format(unsigned long id)
+{
 	char digits[24];
 	size_t n = 0;
 
@@ -59,37 +96,109 @@ static void default_name(char name[TMM_NAME_MAX], unsigned long id)
 		digits[n++] = (char)('0' + id % 10);
 		id /= 10;
 	} while (id);
-	memcpy(name, prefix, sizeof(prefix) - 1);
+	memset(last_default.name, 0, sizeof(last_default.name));
+	memcpy(last_default.name, default_prefix, DEFAULT_PREFIX_LEN);
 	for (size_t i = 0; i < n; i++)
-		name[sizeof(prefix) - 1 + i] = digits[n - 1 - i];
-	name[sizeof(prefix) - 1 + n] = 0;
+		last_default.name[DEFAULT_PREFIX_LEN + i] = digits[n - 1 - i];
+	last_default.len = DEFAULT_PREFIX_LEN + n;
 }
 
-struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr)
+/* The last name plus one: ...199 becomes ...200, 999 becomes 1000. */
+static void default_name_increment(void)
+{
+	char *name = last_default.name;
+	size_t i = last_default.len;
+
+	while (i > DEFAULT_PREFIX_LEN && name[i - 1] == '9')
+		name[--i] = '0';
+	if (i > DEFAULT_PREFIX_LEN) {
+		name[i - 1]++;
+		return;
+	}
+	name[DEFAULT_PREFIX_LEN] = '1';
+	name[last_default.len++] = '0';
+}
+
+/* reg.lock held. */
+static void default_name_locked(char name[TMM_NAME_MAX], unsigned long id)
+{
+	if (last_default.id && id == last_default.id + 1)
+		default_name_increment();
+	else
+		default_name_format(id);
+	last_default.id = id;
+	memcpy(name, last_default.name, TMM_NAME_MAX);
+}
+
+/* Cut to TMM_NAME_MAX - 1 bytes, never overflowed. */
+static void copy_name(char name[TMM_NAME_MAX], const char *from)
+{
+	size_t n = strnlen(from, TMM_NAME_MAX - 1);
+
+	memcpy(name, from, n);
+	name[n] = 0;
+}
+
+/*
+ * reg.lock held: what a new thread's record says before anyone can see it
+ * (tmm_enumerate hands it out once it is registered, so the name and the
+ * references are set under the same lock).
+ */
+static void record_init(struct tmm_thread *t, const struct tmm_attr *attr)
+{
+	t->id = ++tmm_rt.next_id;
+	t->generation = tmm_generation;
+	t->state = TMM_NEW;
+	t->timer_idx = -1;
+	t->detached = attr ? !!attr->detached : 0;
+	t->daemon = attr ? !!attr->daemon : 0;
+	t->refs = t->detached ? 1 : 2; /* detached: nobody will join */
+	t->stack_size = attr && attr->stack_size ? attr->stack_size : tmm_rt.stack_size;
+	if (attr && attr->name)
+		copy_name(t->name, attr->name);
+	else
+		default_name_locked(t->name, t->id);
+}
+
+/*
+ * Takes reg.lock and returns with it held and a record initialised from
+ * @attr, or NULL (lock released) when out of memory.  A fresh record is
+ * allocated without the lock, so that no one spins behind calloc.
+ */
+static struct tmm_thread *record_take_lock(const struct tmm_attr *attr)
 {
 	struct tmm_thread *t;
 
 	tmm_spin_lock(&tmm_rt.reg.lock);
-	t = pool_take();
-	if (t)
-		t->id = ++tmm_rt.next_id;
-	tmm_spin_unlock(&tmm_rt.reg.lock);
+	t = pool;
+	if (t) {
+		pool = t->free_next;
+		record_recycle(t);
+	} else {
+		tmm_spin_unlock(&tmm_rt.reg.lock);
+		t = calloc(1, sizeof(*t));
+		if (!t)
+			return 0;
+		tmm_spin_lock(&tmm_rt.reg.lock);
+	}
+	record_init(t, attr);
+	return t;
+}
+
+/* The snapshot's mutex only when there is a snapshot (TMM_STATS=1). */
+static void snapshot_add(struct tmm_thread *t)
+{
+	t->snap = tmm_snapshot_enabled() ? tmm_snapshot_thread_add(t->id, t->name) : 0;
+}
+
+struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr)
+{
+	struct tmm_thread *t = record_take_lock(attr);
+
 	if (!t)
 		return 0;
-	t->refs = 2;
-	t->generation = tmm_generation;
-	t->timer_idx = -1;
-	t->state = TMM_NEW;
-	if (attr && attr->name)
-		snprintf(t->name, sizeof(t->name), "%s", attr->name);
-	else
-		default_name(t->name, t->id);
-	t->stack_size = attr && attr->stack_size ? attr->stack_size : tmm_rt.stack_size;
-	t->detached = attr ? !!attr->detached : 0;
-	t->daemon = attr ? !!attr->daemon : 0;
-	if (t->detached)
-		t->refs = 1; /* nobody will join */
-	t->snap = tmm_snapshot_thread_add(t->id, t->name);
+	tmm_spin_unlock(&tmm_rt.reg.lock);
+	snapshot_add(t);
 	return t;
 }
 
@@ -109,9 +218,11 @@ void tmm_thread_put(struct tmm_thread *t)
 	tmm_spin_unlock(&tmm_rt.reg.lock);
 }
 
-void tmm_thread_register(struct tmm_thread *t)
+/* ---- the registry ---------------------------------------------------------- */
+
+/* reg.lock held. */
+static void register_locked(struct tmm_thread *t)
 {
-	tmm_spin_lock(&tmm_rt.reg.lock);
 	t->all_prev = 0;
 	t->all_next = tmm_rt.all;
 	if (tmm_rt.all)
@@ -120,7 +231,26 @@ void tmm_thread_register(struct tmm_thread *t)
 	tmm_rt.live++;
 	if (!t->daemon && !t->is_main)
 		tmm_rt.others_waited++;
+}
+
+void tmm_thread_register(struct tmm_thread *t)
+{
+	tmm_spin_lock(&tmm_rt.reg.lock);
+	register_locked(t);
 	tmm_spin_unlock(&tmm_rt.reg.lock);
+}
+
+/* tmm_thread_alloc and tmm_thread_register with one trip through reg.lock. */
+static struct tmm_thread *thread_new(const struct tmm_attr *attr)
+{
+	struct tmm_thread *t = record_take_lock(attr);
+
+	if (!t)
+		return 0;
+	register_locked(t);
+	tmm_spin_unlock(&tmm_rt.reg.lock);
+	snapshot_add(t);
+	return t;
 }
 
 /* reg.lock held. */
@@ -135,53 +265,50 @@ static void unlink_locked(struct tmm_thread *t)
 	tmm_rt.live--;
 }
 
+/* ---- the end of a thread --------------------------------------------------- */
+
+/* reg.lock held: @t no longer counts for tmm_fini; its waiters when it was the last. */
+static struct tmm_waiter *others_done_locked(struct tmm_thread *t)
+{
+	struct tmm_waiter *w, *finis = 0;
+
+	if (t->daemon || t->is_main || --tmm_rt.others_waited)
+		return 0;
+	while ((w = tmm_waitq_pop(&tmm_rt.reg))) {
+		w->next = finis;
+		finis = w;
+	}
+	return finis;
+}
+
 /*
  * The thread's last steps, once it no longer runs on a tmm stack (user-level
  * threads: from the scheduler; 1:1: from its own kernel thread, after which
- * it touches nothing of the runtime's).
+ * it touches nothing of the runtime's).  Its joiner was woken already
+ * (tmm_thread_finish); what is left may not happen on its stack: tmm_fini
+ * going on (it frees the stacks) and the record going back to the pool.
  */
 void tmm_thread_terminated(struct tmm_thread *t)
 {
-	struct tmm_waiter *w, *joiners = 0, *finis = 0;
+	struct tmm_waiter *finis;
 
-	tmm_thread_set_state(t, TMM_TERMINATED);
-	tmm_tls_free(t);
-	tmm_snapshot_thread_remove(t->snap);
-	t->snap = 0;
-
-	/* No longer live by the time a joiner returns. */
-	tmm_spin_lock(&tmm_rt.reg.lock);
-	unlink_locked(t);
-	tmm_spin_unlock(&tmm_rt.reg.lock);
-
-	tmm_spin_lock(&t->joiners.lock);
-	t->exited = 1;
-	while ((w = tmm_waitq_pop(&t->joiners))) {
-		w->next = joiners;
-		joiners = w;
+	if (t->tls)
+		tmm_tls_free(t);
+	if (t->snap) {
+		tmm_snapshot_thread_remove(t->snap);
+		t->snap = 0;
 	}
-	tmm_spin_unlock(&t->joiners.lock);
-	for (w = joiners; w;) {
-		struct tmm_waiter *next = w->next; /* w dies once woken */
-
-		tmm_waiter_wake(w);
-		w = next;
-	}
-
-	/* Last: once tmm_fini may go on, nothing here touches the runtime. */
 	tmm_spin_lock(&tmm_rt.reg.lock);
-	if (!t->daemon && !t->is_main && --tmm_rt.others_waited == 0)
-		while ((w = tmm_waitq_pop(&tmm_rt.reg))) {
-			w->next = finis;
-			finis = w;
-		}
+	finis = others_done_locked(t);
 	put_locked(t);
 	tmm_spin_unlock(&tmm_rt.reg.lock);
-	for (w = finis; w;) {
-		struct tmm_waiter *next = w->next;
 
-		tmm_waiter_wake(w);
-		w = next;
+	/* Last: once tmm_fini may go on, nothing here touches the runtime. */
+	while (finis) {
+		struct tmm_waiter *next = finis->next; /* finis dies once woken */
+
+		tmm_waiter_wake(finis);
+		finis = next;
 	}
 }
 
@@ -195,10 +322,30 @@ void tmm_thread_run(struct tmm_thread *t)
 	tmm_rt.sched->exit(t);
 }
 
-/* Exit steps that run on the exiting thread's stack. */
+/*
+ * Exit steps that run on the exiting thread's stack: its destructors, then
+ * its end as others see it (no longer live, exited, its joiner woken).  The
+ * joiner may run from here on, even before this thread switched away:
+ * tmm_fini still waits for it and the record stays until
+ * tmm_thread_terminated drops the thread's own reference.  Woken this early,
+ * the joiner is the thread a user-level exit can switch straight to.
+ */
 void tmm_thread_finish(struct tmm_thread *t)
 {
-	tmm_tls_run_destructors(t);
+	struct tmm_waiter *joiner;
+
+	if (t->tls) /* most threads never store thread-local data */
+		tmm_tls_run_destructors(t);
+	tmm_spin_lock(&tmm_rt.reg.lock);
+	unlink_locked(t); /* no longer live by the time its joiner returns */
+	tmm_spin_unlock(&tmm_rt.reg.lock);
+	tmm_thread_set_state(t, TMM_TERMINATED);
+	tmm_spin_lock(&t->joiners.lock);
+	t->exited = 1;
+	joiner = tmm_waitq_pop(&t->joiners); /* one at most: tmm_join admits one */
+	tmm_spin_unlock(&t->joiners.lock);
+	if (joiner)
+		tmm_waiter_wake(joiner);
 }
 
 /* Off without a snapshot (no TMM_STATS=1): nobody reads run_ns, so no clock. */
@@ -210,7 +357,9 @@ void tmm_account_start_at(struct tmm_thread *t, pid_t ktid, uint64_t now)
 	t->switches++;
 	t->run_since = now;
 	tmm_thread_set_state(t, TMM_RUNNING);
-	tmm_snapshot_switched_in(t->snap, tmm_snapshot_kthread_self());
+	/* Without a snapshot, not even the lookup of the kernel thread's record. */
+	if (t->snap)
+		tmm_snapshot_switched_in(t->snap, tmm_snapshot_kthread_self());
 }
 
 void tmm_account_start(struct tmm_thread *t, pid_t ktid)
@@ -223,7 +372,8 @@ uint64_t tmm_account_stop(struct tmm_thread *t)
 	uint64_t now, ran;
 
 	if (!tmm_accounting) {
-		tmm_snapshot_set_state(t->snap, tmm_thread_state(t));
+		if (t->snap)
+			tmm_snapshot_set_state(t->snap, tmm_thread_state(t));
 		return 0;
 	}
 	now = tmm_clock_ns();
@@ -251,15 +401,16 @@ TMM_API int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void 
 		return EINVAL;
 	if (!tmm_rt.started)
 		return EINVAL;
-	t = tmm_thread_alloc(attr);
+	t = thread_new(attr);
 	if (!t)
 		return ENOMEM;
 	t->fn = fn;
 	t->arg = arg;
 	*thread = t;
-	tmm_thread_register(t);
 	err = tmm_rt.sched->spawn(t);
 	if (err) {
+		tmm_snapshot_thread_remove(t->snap);
+		t->snap = 0;
 		tmm_spin_lock(&tmm_rt.reg.lock);
 		unlink_locked(t);
 		if (!t->daemon)
@@ -272,10 +423,10 @@ TMM_API int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void 
 	return err;
 }
 
+/* A thread that already exited is joined without its wait queue. */
 TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 {
 	struct tmm_thread *self = tmm_current();
-	struct tmm_waiter w = {0};
 
 	if (!t || !tmm_rt.started)
 		return EINVAL;
@@ -289,10 +440,13 @@ TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 		return EINVAL;
 	}
 	t->joined = 1;
-	if (!t->exited)
+	if (!t->exited) {
+		struct tmm_waiter w = {0};
+
 		tmm_waitq_wait(&t->joiners, &w, 0);
-	else
+	} else {
 		tmm_spin_unlock(&t->joiners.lock);
+	}
 	if (retval)
 		*retval = t->retval;
 	tmm_thread_put(t);
