@@ -54,12 +54,13 @@ struct tmm_thread {
 	void *arg;
 	void *retval;
 
-	/* join: joiners.lock guards detached, joined, exited */
-	struct tmm_waitq joiners;
+	/* join: join_lock guards detached, joined, exited, joiner */
+	struct tmm_spin join_lock;
+	struct tmm_thread *joiner; /* parked in tmm_join (one at most), woken at exit */
 	int detached;
 	int joined;
-	int exited;
-	int refs; /* the owner's reference plus tmm_enumerate's, atomic */
+	int exited; /* atomic: the joiner reads it without the lock between parks */
+	int refs;   /* the owner's reference plus tmm_enumerate's, atomic */
 
 	/* the park/unpark seam (park.c): park_lock guards these */
 	struct tmm_spin park_lock;

@@ -64,6 +64,7 @@ static void record_recycle(struct tmm_thread *t)
 {
 	t->is_main = 0;
 	t->retval = 0;
+	t->joiner = 0;
 	t->joined = 0;
 	t->exited = 0;
 	t->waiting = TMM_WAIT_NONE;
@@ -332,7 +333,7 @@ void tmm_thread_run(struct tmm_thread *t)
  */
 void tmm_thread_finish(struct tmm_thread *t)
 {
-	struct tmm_waiter *joiner;
+	struct tmm_thread *joiner;
 
 	if (t->tls) /* most threads never store thread-local data */
 		tmm_tls_run_destructors(t);
@@ -340,12 +341,12 @@ void tmm_thread_finish(struct tmm_thread *t)
 	unlink_locked(t); /* no longer live by the time its joiner returns */
 	tmm_spin_unlock(&tmm_rt.reg.lock);
 	tmm_thread_set_state(t, TMM_TERMINATED);
-	tmm_spin_lock(&t->joiners.lock);
-	t->exited = 1;
-	joiner = tmm_waitq_pop(&t->joiners); /* one at most: tmm_join admits one */
-	tmm_spin_unlock(&t->joiners.lock);
+	tmm_spin_lock(&t->join_lock);
+	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
+	joiner = t->joiner;
+	tmm_spin_unlock(&t->join_lock);
 	if (joiner)
-		tmm_waiter_wake(joiner);
+		tmm_unpark(joiner);
 }
 
 /* Off without a snapshot (no TMM_STATS=1): nobody reads run_ns, so no clock. */
@@ -423,7 +424,7 @@ TMM_API int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void 
 	return err;
 }
 
-/* A thread that already exited is joined without its wait queue. */
+/* A thread that already exited is joined without parking. */
 TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 {
 	struct tmm_thread *self = tmm_current();
@@ -434,18 +435,24 @@ TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 		return EDEADLK;
 	if (!self)
 		return EPERM;
-	tmm_spin_lock(&t->joiners.lock);
+	tmm_spin_lock(&t->join_lock);
 	if (t->detached || t->joined || t->is_main) {
-		tmm_spin_unlock(&t->joiners.lock);
+		tmm_spin_unlock(&t->join_lock);
 		return EINVAL;
 	}
 	t->joined = 1;
 	if (!t->exited) {
-		struct tmm_waiter w = {0};
-
-		tmm_waitq_wait(&t->joiners, &w, 0);
+		/*
+		 * One joiner at most, so no wait queue: tmm_thread_finish unparks
+		 * t->joiner once exited is set.  A permit left by an unpark meant
+		 * for something else ends a park early: park again.
+		 */
+		t->joiner = self;
+		tmm_park(&t->join_lock, 0);
+		while (!__atomic_load_n(&t->exited, __ATOMIC_ACQUIRE))
+			tmm_park(0, 0);
 	} else {
-		tmm_spin_unlock(&t->joiners.lock);
+		tmm_spin_unlock(&t->join_lock);
 	}
 	if (retval)
 		*retval = t->retval;
@@ -457,13 +464,13 @@ TMM_API int tmm_detach(tmm_thread_t *t)
 {
 	if (!t || !tmm_rt.started)
 		return EINVAL;
-	tmm_spin_lock(&t->joiners.lock);
+	tmm_spin_lock(&t->join_lock);
 	if (t->detached || t->joined || t->is_main) {
-		tmm_spin_unlock(&t->joiners.lock);
+		tmm_spin_unlock(&t->join_lock);
 		return EINVAL;
 	}
 	t->detached = 1;
-	tmm_spin_unlock(&t->joiners.lock);
+	tmm_spin_unlock(&t->join_lock);
 	tmm_thread_put(t);
 	return 0;
 }
