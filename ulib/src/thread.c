@@ -104,31 +104,41 @@ static void default_name_format(unsigned long id)
 	last_default.len = DEFAULT_PREFIX_LEN + n;
 }
 
-/* The last name plus one: ...199 becomes ...200, 999 becomes 1000. */
-static void default_name_increment(void)
+/*
+ * @name, a copy of the last name, and the last name itself plus one: ...199
+ * becomes ...200, 999 becomes 1000.  Both are counted up byte by byte: a
+ * copy of the last name just after a byte store to it would wait for the
+ * store (no forwarding of a byte store into a wider load).
+ */
+static void default_name_increment(char name[TMM_NAME_MAX])
 {
-	char *name = last_default.name;
+	char *last = last_default.name;
 	size_t i = last_default.len;
 
-	while (i > DEFAULT_PREFIX_LEN && name[i - 1] == '9')
-		name[--i] = '0';
+	while (i > DEFAULT_PREFIX_LEN && last[i - 1] == '9') {
+		i--;
+		name[i] = last[i] = '0';
+	}
 	if (i > DEFAULT_PREFIX_LEN) {
-		name[i - 1]++;
+		name[i - 1] = ++last[i - 1];
 		return;
 	}
-	name[DEFAULT_PREFIX_LEN] = '1';
-	name[last_default.len++] = '0';
+	name[DEFAULT_PREFIX_LEN] = last[DEFAULT_PREFIX_LEN] = '1';
+	name[last_default.len] = last[last_default.len] = '0';
+	last_default.len++;
 }
 
 /* reg.lock held. */
 static void default_name_locked(char name[TMM_NAME_MAX], unsigned long id)
 {
-	if (last_default.id && id == last_default.id + 1)
-		default_name_increment();
-	else
+	if (last_default.id && id == last_default.id + 1) {
+		memcpy(name, last_default.name, TMM_NAME_MAX);
+		default_name_increment(name);
+	} else {
 		default_name_format(id);
+		memcpy(name, last_default.name, TMM_NAME_MAX);
+	}
 	last_default.id = id;
-	memcpy(name, last_default.name, TMM_NAME_MAX);
 }
 
 /* Cut to TMM_NAME_MAX - 1 bytes, never overflowed. */
