@@ -1,6 +1,6 @@
 /*
  * clock.h — a cheap monotonic clock for what runs on every switch (run-time
- * accounting, the monitor's entered_at).
+ * accounting for the tmmstat snapshot).
  *
  * Why: clock_gettime costs more than a whole user-level switch.  Where the
  * CPU's time-stamp counter ticks at a constant rate through sleep states

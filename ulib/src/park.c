@@ -20,6 +20,8 @@
 #include "timer.h"
 
 static __thread struct tmm_thread *tls_current __attribute__((tls_model("initial-exec")));
+/* A user-level worker's own record of what it runs (so a switch stores it once). */
+static __thread struct tmm_thread **tls_current_slot __attribute__((tls_model("initial-exec")));
 
 /*
  * Never inlined nor analysed across calls: a user-level thread may resume on
@@ -28,12 +30,19 @@ static __thread struct tmm_thread *tls_current __attribute__((tls_model("initial
  */
 __attribute__((noinline, noipa)) TMM_API struct tmm_thread *tmm_current(void)
 {
-	return tls_current;
+	struct tmm_thread **slot = tls_current_slot;
+
+	return slot ? *slot : tls_current;
 }
 
 __attribute__((noinline, noipa)) void tmm_set_current(struct tmm_thread *t)
 {
 	tls_current = t;
+}
+
+__attribute__((noinline, noipa)) void tmm_set_current_slot(struct tmm_thread **slot)
+{
+	tls_current_slot = slot;
 }
 
 TMM_API uint64_t tmm_now_ns(void)

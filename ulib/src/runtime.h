@@ -36,6 +36,7 @@ enum tmm_wait { TMM_WAIT_NONE, TMM_WAIT_PARK, TMM_WAIT_SLEEP };
  */
 enum tmm_request { TMM_REQ_NONE, TMM_REQ_YIELD, TMM_REQ_PARK, TMM_REQ_EXIT, TMM_REQ_HOME };
 
+struct tmm_joiner;
 struct tmm_snap_kthread;
 struct tmm_snap_thread;
 struct tmm_stack;
@@ -56,7 +57,7 @@ struct tmm_thread {
 
 	/* join: join_lock guards detached, joined, exited, joiner */
 	struct tmm_spin join_lock;
-	struct tmm_thread *joiner; /* parked in tmm_join (one at most), woken at exit */
+	struct tmm_joiner *joiner; /* parked in tmm_join (one at most), given the result at exit */
 	int detached;
 	int joined;
 	int exited; /* atomic: the joiner reads it without the lock between parks */
@@ -150,6 +151,11 @@ static inline int tmm_thread_stale(const struct tmm_thread *t)
 
 /* The calling kernel thread's running tmm thread (per kernel thread). */
 void tmm_set_current(struct tmm_thread *t);
+/*
+ * A user-level worker: tmm_current() is *@slot from now on (the worker's
+ * own record of the thread it runs), NULL: tmm_set_current's again.
+ */
+void tmm_set_current_slot(struct tmm_thread **slot);
 
 /* thread.c */
 struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr);

@@ -82,9 +82,11 @@ __attribute__((noinline, noipa)) static struct tmm_worker *current_worker(void)
 	return tls_worker;
 }
 
+/* tmm_current() then reads w->cur, which every switch sets anyway. */
 __attribute__((noinline, noipa)) static void set_current_worker(struct tmm_worker *w)
 {
 	tls_worker = w;
+	tmm_set_current_slot(w ? &w->cur : 0);
 }
 
 /* ---- run queues ---------------------------------------------------------------- */
@@ -447,17 +449,13 @@ static void enter(struct tmm_worker *w, struct tmm_proc *p, struct tmm_thread *t
 	__atomic_store_n(&t->on_cpu, 1, __ATOMIC_RELAXED);
 	w->cur = t;
 	t->request = TMM_REQ_NONE;
-	tmm_set_current(t);
-	/* M:N's monitor needs entered_at even when switches are not timed. */
-	if (!w->clock && (tmm_accounting || tmm_monitor_kick))
+	if (!w->clock && tmm_accounting)
 		w->clock = tmm_clock_ns();
 	tmm_account_start_at(t, w->tid, w->clock);
 	w->clock = 0;
-	if (p) {
-		/* Only the owner writes these; the monitor trusts entered_at once tick moved. */
-		__atomic_store_n(&p->entered_at, t->run_since, __ATOMIC_RELEASE);
+	/* Only the owner writes it; the monitor watches it move (sched_mn.c). */
+	if (p)
 		__atomic_store_n(&p->tick, p->tick + 1, __ATOMIC_RELEASE);
-	}
 }
 
 /* Back on g0 after the thread it ran (or the ones that followed) switched to it. */
@@ -466,7 +464,6 @@ static void after_run(struct tmm_worker *w)
 	struct tmm_proc *p = w->proc;
 
 	w->cur = 0;
-	tmm_set_current(0);
 	if (p && tmm_monitor_kick) {
 		uint64_t running = PROC_STATUS(w, PROC_RUNNING);
 

@@ -21,7 +21,6 @@ struct tmm_proc {
 	unsigned long len;		 /* both; atomic reads without the lock */
 	uint64_t status;		 /* owner id << 2 | PROC_*, atomic */
 	uint64_t tick;			 /* times its worker entered a thread, atomic */
-	uint64_t entered_at;		 /* when it last did, atomic */
 	struct tmm_worker *owner;
 };
 
