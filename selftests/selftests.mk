@@ -89,4 +89,4 @@ check-vm: all
 	@selftests/run-vm $(O)
 
 check-style: $(CHECKPATCH)
-	@selftests/run-style $(O) $(KDIR)
+	+@selftests/run-style $(O) $(KDIR)

@@ -1,7 +1,7 @@
 /*
  * tmm_snapshot.h — the user-level view a tmm process publishes for tools.
  *
- * Every process running libtmm keeps a small read-only snapshot of its
+ * A process running libtmm with TMM_STATS=1 keeps a small read-only snapshot of its
  * threads in a memfd named "tmm-snapshot": its model, its kernel threads
  * (tid, role) and, for every tmm thread, its name, state, the kernel thread
  * it last ran on, how often it was switched in and how long it ran.  A tool
