@@ -25,6 +25,17 @@
 
 static struct tmm_thread *pool;
 
+/*
+ * A thread parked in tmm_join, on its stack: the exiting thread hands it the
+ * result, so the joiner never reads the record again and its reference goes
+ * with the exit (tmm_thread_terminated).
+ */
+struct tmm_joiner {
+	struct tmm_thread *thread;
+	void *retval;
+	int done; /* atomic: set once retval is there; the struct may go right after */
+};
+
 void tmm_thread_set_state(struct tmm_thread *t, enum tmm_state s)
 {
 	__atomic_store_n(&t->state, (int)s, __ATOMIC_RELEASE);
@@ -312,6 +323,8 @@ void tmm_thread_terminated(struct tmm_thread *t)
 	tmm_spin_lock(&tmm_rt.reg.lock);
 	finis = others_done_locked(t);
 	put_locked(t);
+	if (t->joiner)
+		put_locked(t); /* the joiner's, handed over with the result */
 	tmm_spin_unlock(&tmm_rt.reg.lock);
 
 	/* Last: once tmm_fini may go on, nothing here touches the runtime. */
@@ -343,7 +356,8 @@ void tmm_thread_run(struct tmm_thread *t)
  */
 void tmm_thread_finish(struct tmm_thread *t)
 {
-	struct tmm_thread *joiner;
+	struct tmm_joiner *joiner;
+	struct tmm_thread *woken = 0;
 
 	if (t->tls) /* most threads never store thread-local data */
 		tmm_tls_run_destructors(t);
@@ -354,9 +368,14 @@ void tmm_thread_finish(struct tmm_thread *t)
 	tmm_spin_lock(&t->join_lock);
 	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
 	joiner = t->joiner;
+	if (joiner) {
+		woken = joiner->thread;
+		joiner->retval = t->retval;
+		__atomic_store_n(&joiner->done, 1, __ATOMIC_RELEASE);
+	}
 	tmm_spin_unlock(&t->join_lock);
-	if (joiner)
-		tmm_unpark(joiner);
+	if (woken)
+		tmm_unpark(woken);
 }
 
 /* Off without a snapshot (no TMM_STATS=1): nobody reads run_ns, so no clock. */
@@ -434,10 +453,15 @@ TMM_API int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void 
 	return err;
 }
 
-/* A thread that already exited is joined without parking. */
+/*
+ * A thread that already exited is joined without parking.  Otherwise the
+ * joiner parks until the exit hands it the result (tmm_thread_finish) and
+ * never touches the record again: its reference goes with the exit.
+ */
 TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 {
 	struct tmm_thread *self = tmm_current();
+	struct tmm_joiner joiner = {.thread = self};
 
 	if (!t || !tmm_rt.started)
 		return EINVAL;
@@ -451,22 +475,19 @@ TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 		return EINVAL;
 	}
 	t->joined = 1;
-	if (!t->exited) {
-		/*
-		 * One joiner at most, so no wait queue: tmm_thread_finish unparks
-		 * t->joiner once exited is set.  A permit left by an unpark meant
-		 * for something else ends a park early: park again.
-		 */
-		t->joiner = self;
-		tmm_park(&t->join_lock, 0);
-		while (!__atomic_load_n(&t->exited, __ATOMIC_ACQUIRE))
-			tmm_park(0, 0);
-	} else {
+	if (t->exited) {
 		tmm_spin_unlock(&t->join_lock);
+		joiner.retval = t->retval;
+		tmm_thread_put(t);
+	} else {
+		/* One joiner at most, so no wait queue.  A stray permit ends a park early. */
+		t->joiner = &joiner;
+		tmm_park(&t->join_lock, 0);
+		while (!__atomic_load_n(&joiner.done, __ATOMIC_ACQUIRE))
+			tmm_park(0, 0);
 	}
 	if (retval)
-		*retval = t->retval;
-	tmm_thread_put(t);
+		*retval = joiner.retval;
 	return 0;
 }
 
