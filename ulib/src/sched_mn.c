@@ -32,17 +32,19 @@
  *
  * The period follows sysmon: MONITOR_PERIOD (20 us) after a hand-off; after
  * MONITOR_QUIET_LOOKS looks without one it doubles at each look up to
- * MONITOR_PERIOD_MAX (320 us), where it stays until the next hand-off, also
+ * MONITOR_PERIOD_MAX (160 us), where it stays until the next hand-off, also
  * across idle spells.  A worker that blocks is seen stuck at the second look
- * after it entered its thread: within two periods, so at most 640 us plus
- * the monitor's own wake-up delay, and about 40 us right after a hand-off.
- * A busy server pays at most about 3,000 wake-ups a second and few /proc
- * reads: a write() on loopback that runs the receiver's TCP processing
- * inline must last a whole period to be looked at, a worker preempted by
- * another program costs one read, and a long computation one read, then a
- * clock read per look.  When no worker runs a thread the monitor sleeps on a
- * futex until one does (tmm_monitor_kick), so an idle process has no thread
- * waking up periodically.
+ * after it entered its thread: within two periods, so at most 320 us plus
+ * the monitor's own wake-up delay, and about 40 us right after a hand-off
+ * (320 us as the ceiling measured 5% less CPU per request in the HTTP
+ * benchmark, but hand-offs of 670 us median, too near the millisecond
+ * allowed).  A busy server pays at most about 6,000 wake-ups a second and
+ * few /proc reads: a write() on loopback that runs the receiver's TCP
+ * processing inline must last a whole period to be looked at, a worker
+ * preempted by another program costs one read, and a long computation one
+ * read, then a clock read per look.  When no worker runs a thread the
+ * monitor sleeps on a futex until one does (tmm_monitor_kick), so an idle
+ * process has no thread waking up periodically.
  *
  * Rejected: wrapping system calls to hand the processor off before each one
  * (Go's entersyscall): tmm cannot see raw system calls, which is the case
@@ -71,7 +73,7 @@
 #include "snapshot.h"
 
 #define MONITOR_PERIOD_NS (20u * 1000)
-#define MONITOR_PERIOD_MAX_NS (320u * 1000)
+#define MONITOR_PERIOD_MAX_NS (160u * 1000)
 #define MONITOR_QUIET_LOOKS 50
 #define HANDOFF_AFTER_NS (20u * 1000)
 #define NO_TICK UINT64_MAX
