@@ -18,7 +18,8 @@
  *
  * A popped waiter's struct stays valid until tmm_waiter_wake(): its thread
  * cannot return from tmm_waitq_wait() before that, even if its deadline
- * passed in the meantime (then it reports 0, not ETIMEDOUT: it was served).
+ * passed or a stray permit woke it in the meantime (after its deadline it
+ * reports 0, not ETIMEDOUT: it was served).
  */
 #ifndef TMM_WAITQ_H
 #define TMM_WAITQ_H
@@ -31,9 +32,10 @@ struct tmm_waiter {
 	struct tmm_waiter *next;
 	struct tmm_waiter *prev;
 	struct tmm_thread *thread;
-	int popped;	/* set under the queue lock by tmm_waitq_pop */
-	int result;	/* free for the primitive: what the waker says */
-	void *data;	/* free for the primitive: e.g. a channel element */
+	int dequeued; /* set under the queue lock by tmm_waitq_pop */
+	int popped;   /* set by tmm_waiter_wake, its last touch of the waiter; atomic */
+	int result;   /* free for the primitive: what the waker says */
+	void *data;   /* free for the primitive: e.g. a channel element */
 };
 
 /*
