@@ -85,7 +85,6 @@ struct mon_kthread {
 	int stat_fd;	/* its /proc/self/task/TID/stat, -1 until needed */
 	dev_t stat_dev; /* which file stat_fd is */
 	ino_t stat_ino;
-	int has_cpu_clock;   /* cpu_clock is valid */
 	clockid_t cpu_clock; /* its CPU-time clock */
 };
 
@@ -114,6 +113,17 @@ static struct {
 	unsigned int quiet; /* looks since the last hand-off, up to MONITOR_QUIET_LOOKS */
 } watch __attribute__((aligned(64)));
 
+/*
+ * The CPU-time clock of kernel thread @tid, the kernel's encoding that
+ * pthread_getcpuclockid uses: from the tid, which a worker sets before it
+ * runs a thread, rather than w->pthread, which pthread_create need not have
+ * stored when the new worker starts.
+ */
+static clockid_t thread_cpu_clock(pid_t tid)
+{
+	return (clockid_t)(~(uint32_t)tid << 3 | 6); /* CPUCLOCK_PERTHREAD_MASK | CPUCLOCK_SCHED */
+}
+
 /* The monitor's record of @w's kernel thread, NULL if out of memory. */
 static struct mon_kthread *kthread_of(struct tmm_worker *w)
 {
@@ -133,8 +143,7 @@ static struct mon_kthread *kthread_of(struct tmm_worker *w)
 	if (!k->known) {
 		k->known = 1;
 		k->stat_fd = -1;
-		/* w->pthread was set before w could own a processor (tmm_worker_spawn). */
-		k->has_cpu_clock = !pthread_getcpuclockid(w->pthread, &k->cpu_clock);
+		k->cpu_clock = thread_cpu_clock(w->tid);
 	}
 	return k;
 }
@@ -175,7 +184,7 @@ static uint64_t kthread_cpu_ns(struct mon_kthread *k)
 {
 	struct timespec ts;
 
-	if (!k->has_cpu_clock || clock_gettime(k->cpu_clock, &ts))
+	if (clock_gettime(k->cpu_clock, &ts))
 		return NO_CPU_TIME;
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
