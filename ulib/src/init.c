@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "poller.h"
+#include "account.h"
 #include "runtime.h"
 #include "snapshot.h"
 #include "stack.h"

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <time.h>
 
+#include "account.h"
 #include "runtime.h"
 #include "timer.h"
 

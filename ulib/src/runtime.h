@@ -165,16 +165,7 @@ void tmm_thread_run(struct tmm_thread *t) __attribute__((noreturn));
 void tmm_thread_finish(struct tmm_thread *t);
 void tmm_thread_terminated(struct tmm_thread *t);
 void tmm_threads_fini(int keep_running);
-void tmm_thread_set_state(struct tmm_thread *t, enum tmm_state s);
-void tmm_account_start(struct tmm_thread *t, pid_t ktid);
-void tmm_account_start_at(struct tmm_thread *t, pid_t ktid, uint64_t now);
-/*
- * Adds the time since the start to t->run_ns; returns the time it read
- * (tmm_clock_ns), or 0 when tmm_accounting is off.
- */
-uint64_t tmm_account_stop(struct tmm_thread *t);
-/* Whether switches are timed (the snapshot is on); set by tmm_init. */
-extern int tmm_accounting;
+/* The switch path's bookkeeping (state, accounting): account.h. */
 
 /* park.c: the scheduler-independent half of park/unpark */
 int tmm_park_commit(struct tmm_thread *t, struct tmm_spin *lock, uint64_t deadline,

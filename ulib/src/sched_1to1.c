@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "futex.h"
+#include "account.h"
 #include "runtime.h"
 #include "snapshot.h"
 #include "stack.h"

@@ -59,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "clock.h"
 #include "futex.h"
 #include "poller.h"
@@ -357,7 +358,7 @@ static void make_ready(struct tmm_thread *t, int top)
 	struct tmm_worker *w = current_worker();
 	struct tmm_proc *p = w ? __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) : 0;
 
-	if (tmm_thread_state(t) != TMM_NEW)
+	if (tmm_state_of(t) != TMM_NEW)
 		tmm_thread_set_state(t, TMM_RUNNABLE);
 	if (t->home) {
 		__atomic_store_n(&t->home->handback, t, __ATOMIC_SEQ_CST);

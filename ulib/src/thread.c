@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "clock.h"
 #include "runtime.h"
 #include "snapshot.h"
@@ -35,12 +36,6 @@ struct tmm_joiner {
 	void *retval;
 	int done; /* atomic: set once retval is there; the struct may go right after */
 };
-
-void tmm_thread_set_state(struct tmm_thread *t, enum tmm_state s)
-{
-	__atomic_store_n(&t->state, (int)s, __ATOMIC_RELEASE);
-	tmm_snapshot_set_state(t->snap, s);
-}
 
 /* ---- records ----------------------------------------------------------------- */
 
@@ -381,36 +376,19 @@ void tmm_thread_finish(struct tmm_thread *t)
 /* Off without a snapshot (no TMM_STATS=1): nobody reads run_ns, so no clock. */
 int tmm_accounting;
 
-void tmm_account_start_at(struct tmm_thread *t, pid_t ktid, uint64_t now)
-{
-	t->ktid = ktid;
-	t->switches++;
-	t->run_since = now;
-	tmm_thread_set_state(t, TMM_RUNNING);
-	/* Without a snapshot, not even the lookup of the kernel thread's record. */
-	if (t->snap)
-		tmm_snapshot_switched_in(t->snap, tmm_snapshot_kthread_self());
-}
-
 void tmm_account_start(struct tmm_thread *t, pid_t ktid)
 {
 	tmm_account_start_at(t, ktid, tmm_accounting ? tmm_clock_ns() : 0);
 }
 
-uint64_t tmm_account_stop(struct tmm_thread *t)
+uint64_t tmm_account_stop_timed(struct tmm_thread *t)
 {
-	uint64_t now, ran;
-
-	if (!tmm_accounting) {
-		if (t->snap)
-			tmm_snapshot_set_state(t->snap, tmm_thread_state(t));
-		return 0;
-	}
-	now = tmm_clock_ns();
+	uint64_t now = tmm_clock_ns();
 	/* A start read on another CPU may be a hair ahead. */
-	ran = now > t->run_since ? now - t->run_since : 0;
+	uint64_t ran = now > t->run_since ? now - t->run_since : 0;
+
 	t->run_ns += ran;
-	tmm_snapshot_switched_out(t->snap, tmm_thread_state(t), ran);
+	tmm_snapshot_switched_out(t->snap, tmm_state_of(t), ran);
 	return now;
 }
 
