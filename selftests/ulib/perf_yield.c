@@ -44,8 +44,11 @@ TEST_F(rt, sleeper_wakes_while_others_yield)
 	EXPECT_EQ(0, tmm_join(s, NULL));
 	EXPECT_EQ(0, tmm_join(a, NULL));
 	EXPECT_EQ(0, tmm_join(b, NULL));
-	EXPECT_GT(counts[0], 0ul);
-	EXPECT_GT(counts[1], 0ul);
+	/* Elsewhere the kernel may start a yielder only after the sleep ended. */
+	if (one_processor()) {
+		EXPECT_GT(counts[0], 0ul);
+		EXPECT_GT(counts[1], 0ul);
+	}
 }
 
 static void *nothing(void *arg)

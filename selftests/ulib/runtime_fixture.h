@@ -10,6 +10,8 @@
 #define TMM_RUNTIME_FIXTURE_H
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define MS 1000000ull
@@ -22,6 +24,18 @@ FIXTURE_SETUP(rt)
 FIXTURE_TEARDOWN(rt)
 {
 	EXPECT_EQ(0, tmm_fini());
+}
+
+/*
+ * M:1, or M:N on one kernel thread: every thread shares main's processor, so
+ * what runs when is up to tmm alone, not to the kernel's scheduler as well.
+ */
+static inline int one_processor(void)
+{
+	const char *kthreads = getenv("TMM_KTHREADS");
+
+	return tmm_current_model() == TMM_M1 ||
+	       (tmm_current_model() == TMM_MN && kthreads && !strcmp(kthreads, "1"));
 }
 
 static inline uint64_t now_ns(void)

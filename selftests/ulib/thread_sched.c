@@ -56,15 +56,6 @@ static void *nothing(void *arg)
 	return arg;
 }
 
-/* M:1, or M:N on one kernel thread: every thread shares main's processor. */
-static int one_processor(void)
-{
-	const char *kthreads = getenv("TMM_KTHREADS");
-
-	return tmm_current_model() == TMM_M1 ||
-	       (tmm_current_model() == TMM_MN && kthreads && !strcmp(kthreads, "1"));
-}
-
 TEST_F(rt, queued_thread_runs_while_main_creates_and_joins)
 {
 	tmm_thread_t *t, *child;
