@@ -207,7 +207,8 @@ TMM_API int tmm_init(const struct tmm_config *cfg)
 static void wait_for_others(void)
 {
 	tmm_spin_lock(&tmm_rt.reg.lock);
-	while (tmm_rt.others_waited) {
+	/* The last thread to end takes this lock before it wakes us (thread.c). */
+	while (tmm_threads_waited()) {
 		struct tmm_waiter w = {0};
 
 		tmm_waitq_wait(&tmm_rt.reg, &w, 0);

@@ -98,7 +98,8 @@ struct tmm_thread {
 
 	struct tmm_tls *tls;
 
-	/* registry of live threads (thread.c) */
+	/* registry of live threads (thread.c): its shard's list */
+	int shard;
 	struct tmm_thread *all_prev, *all_next;
 	struct tmm_thread *free_next;
 };
@@ -130,12 +131,9 @@ struct tmm_runtime {
 	size_t stack_size;
 	const struct tmm_sched *sched;
 	struct tmm_thread *main;
-	/* registry: reg.lock guards the list and counters; reg's queue holds tmm_fini */
+	/* thread.c keeps the registry; reg's queue holds tmm_fini (tmm_threads_waited) */
 	struct tmm_waitq reg;
-	struct tmm_thread *all;
-	size_t live;
-	size_t others_waited; /* live non-daemon threads other than main */
-	unsigned long next_id;
+	unsigned long next_id; /* the last thread id given, atomic */
 	pid_t main_tid;
 };
 
@@ -165,6 +163,8 @@ void tmm_thread_run(struct tmm_thread *t) __attribute__((noreturn));
 void tmm_thread_finish(struct tmm_thread *t);
 void tmm_thread_terminated(struct tmm_thread *t);
 void tmm_threads_fini(int keep_running);
+/* Live threads tmm_fini waits for (not daemons, not main); read under tmm_rt.reg.lock. */
+size_t tmm_threads_waited(void);
 /* The switch path's bookkeeping (state, accounting): account.h. */
 
 /* park.c: the scheduler-independent half of park/unpark */

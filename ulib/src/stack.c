@@ -37,14 +37,19 @@ static struct slab *slabs;
 static int guards_split; /* 1 once MADV_GUARD_INSTALL was refused */
 
 /*
- * The stack last freed on this kernel thread, handed to the next thread it
- * starts without the lock: a create+join loop, or fork-join, runs on one
- * hot stack.  One per kernel thread, so memory per thread does not grow.
- * A stack kept from before tmm_stacks_fini (whose slabs are gone) is told
- * by its epoch and forgotten.
+ * The stacks last freed on this kernel thread (up to HOT_MAX, newest first),
+ * handed to the next threads it starts without the lock: a create+join loop
+ * runs on one hot stack, and fork-join on two kernel threads, where threads
+ * end on another kernel thread than the one that made them, does not meet
+ * on the lock at every create.  A few per kernel thread, so memory per
+ * thread does not grow.  Stacks kept from before tmm_stacks_fini (whose
+ * slabs are gone) are told by their epoch and forgotten.
  */
+#define HOT_MAX 16
+
 static __thread struct {
 	struct tmm_stack *stack;
+	unsigned int count;
 	unsigned long epoch;
 } hot __attribute__((tls_model("initial-exec")));
 static unsigned long stacks_epoch = 1; /* bumped by tmm_stacks_fini */
@@ -136,7 +141,9 @@ static struct tmm_stack *hot_take(size_t size)
 	if (!st || hot.epoch != __atomic_load_n(&stacks_epoch, __ATOMIC_RELAXED) ||
 	    st->size != size)
 		return 0;
-	hot.stack = 0;
+	hot.stack = st->next;
+	hot.count--;
+	st->next = 0;
 	return st;
 }
 
@@ -186,9 +193,15 @@ void tmm_stack_put(struct tmm_stack *s)
 	unsigned long epoch = __atomic_load_n(&stacks_epoch, __ATOMIC_RELAXED);
 	struct size_class *c;
 
-	if (!hot.stack || hot.epoch != epoch) {
-		hot.stack = s;
+	if (hot.epoch != epoch) {
+		hot.stack = 0;
+		hot.count = 0;
 		hot.epoch = epoch;
+	}
+	if (hot.count < HOT_MAX) {
+		s->next = hot.stack;
+		hot.stack = s;
+		hot.count++;
 		return;
 	}
 	tmm_spin_lock(&stacks_lock);
@@ -204,6 +217,7 @@ void tmm_stacks_fini(void)
 	/* Hot stacks kept by kernel threads are in the slabs unmapped here. */
 	__atomic_store_n(&stacks_epoch, stacks_epoch + 1, __ATOMIC_RELAXED);
 	hot.stack = 0;
+	hot.count = 0;
 	while (slabs) {
 		struct slab *s = slabs;
 

@@ -5,12 +5,17 @@
  * A thread record has two kinds of reference: its owner's (dropped by join,
  * or by detach) and the running thread's own (dropped when it terminated);
  * tmm_enumerate takes one more while it calls back.  The record goes back
- * to the pool when the last is dropped.  The pool, the registry and the
- * counters share one lock, tmm_rt.reg.lock, whose wait queue holds tmm_fini
- * while it waits for the non-daemon threads.  A create takes it once (record,
- * id, name and registration together); an exit twice, on its stack (out of
- * the registry, before its joiner is woken) and off it (tmm_fini's count,
- * its own reference); a join once, for the owner's reference.
+ * to a pool when the last is dropped.
+ *
+ * The pools and the registry of live threads are split in SHARDS shards,
+ * each under its own lock; a kernel thread uses one shard, so kernel threads
+ * creating and ending threads at once (fork-join under M:N) do not all meet
+ * on one lock.  A create takes its shard's lock once (record, id, name and
+ * registration together); an exit takes the lock of the shard its thread is
+ * registered in (out of the registry, before its joiner is woken), then its
+ * own shard's when the last reference goes.  Each shard counts its live non-daemon threads; the
+ * exit that brings a count to zero takes tmm_rt.reg.lock and wakes tmm_fini
+ * (waiting on tmm_rt.reg) if all counts are zero.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -24,7 +29,41 @@
 #include "stack.h"
 #include "waitq.h"
 
-static struct tmm_thread *pool;
+#define SHARDS 8
+
+/* "thread-<id>" of the last default name a shard gave, counted up (below). */
+struct default_name {
+	unsigned long id;
+	size_t len;
+	char name[TMM_NAME_MAX];
+};
+
+struct shard {
+	struct tmm_spin lock;	 /* guards the rest */
+	struct tmm_thread *pool; /* free records */
+	struct tmm_thread *all;	 /* live threads registered here */
+	size_t live;		 /* atomic reads without the lock */
+	size_t others; /* those of them tmm_fini waits for (not daemons, not main), atomic */
+	struct default_name last_default;
+} __attribute__((aligned(64)));
+
+static struct shard shards[SHARDS];
+
+static __thread int kthread_shard __attribute__((tls_model("initial-exec")));
+static unsigned int shards_given;
+
+/*
+ * The calling kernel thread's shard, given round robin on first use.  Not
+ * inlined nor analysed across calls: a thread may resume on another kernel
+ * thread after parking (park.c says why).
+ */
+__attribute__((noinline, noipa)) static struct shard *my_shard(void)
+{
+	if (!kthread_shard)
+		kthread_shard =
+		    (int)(__atomic_fetch_add(&shards_given, 1, __ATOMIC_RELAXED) % SHARDS) + 1;
+	return &shards[kthread_shard - 1];
+}
 
 /*
  * A thread parked in tmm_join, on its stack: the exiting thread hands it the
@@ -82,19 +121,14 @@ static void record_recycle(struct tmm_thread *t)
 
 /*
  * Default names, "thread-<id>", by hand: snprintf cost as much as the rest
- * of a create.  Ids come in sequence, so the last name is kept and counted
- * up (reg.lock guards it).
+ * of a create.  A shard's ids mostly come in sequence, so its last name is
+ * kept and counted up (its lock guards it).
  */
-static struct {
-	unsigned long id;
-	size_t len;
-	char name[TMM_NAME_MAX];
-} last_default;
 
 static const char default_prefix[] = "thread-";
 #define DEFAULT_PREFIX_LEN (sizeof(default_prefix) - 1)
 
-static void default_name_format(unsigned long id)
+static void default_name_format(struct default_name *last_default, unsigned long id)
 {
 	char digits[24];
 	size_t n = 0;
@@ -103,11 +137,11 @@ static void default_name_format(unsigned long id)
 		digits[n++] = (char)('0' + id % 10);
 		id /= 10;
 	} while (id);
-	memset(last_default.name, 0, sizeof(last_default.name));
-	memcpy(last_default.name, default_prefix, DEFAULT_PREFIX_LEN);
+	memset(last_default->name, 0, sizeof(last_default->name));
+	memcpy(last_default->name, default_prefix, DEFAULT_PREFIX_LEN);
 	for (size_t i = 0; i < n; i++)
-		last_default.name[DEFAULT_PREFIX_LEN + i] = digits[n - 1 - i];
-	last_default.len = DEFAULT_PREFIX_LEN + n;
+		last_default->name[DEFAULT_PREFIX_LEN + i] = digits[n - 1 - i];
+	last_default->len = DEFAULT_PREFIX_LEN + n;
 }
 
 /*
@@ -116,10 +150,10 @@ static void default_name_format(unsigned long id)
  * copy of the last name just after a byte store to it would wait for the
  * store (no forwarding of a byte store into a wider load).
  */
-static void default_name_increment(char name[TMM_NAME_MAX])
+static void default_name_increment(struct default_name *last_default, char name[TMM_NAME_MAX])
 {
-	char *last = last_default.name;
-	size_t i = last_default.len;
+	char *last = last_default->name;
+	size_t i = last_default->len;
 
 	while (i > DEFAULT_PREFIX_LEN && last[i - 1] == '9') {
 		i--;
@@ -130,21 +164,29 @@ static void default_name_increment(char name[TMM_NAME_MAX])
 		return;
 	}
 	name[DEFAULT_PREFIX_LEN] = last[DEFAULT_PREFIX_LEN] = '1';
-	name[last_default.len] = last[last_default.len] = '0';
-	last_default.len++;
+	name[last_default->len] = last[last_default->len] = '0';
+	last_default->len++;
 }
 
-/* reg.lock held. */
-static void default_name_locked(char name[TMM_NAME_MAX], unsigned long id)
+/* @sh locked. */
+static void default_name_locked(struct shard *sh, char name[TMM_NAME_MAX], unsigned long id)
 {
-	if (last_default.id && id == last_default.id + 1) {
-		memcpy(name, last_default.name, TMM_NAME_MAX);
-		default_name_increment(name);
+	struct default_name *last_default = &sh->last_default;
+
+	if (last_default->id && id == last_default->id + 1) {
+		memcpy(name, last_default->name, TMM_NAME_MAX);
+		default_name_increment(last_default, name);
 	} else {
-		default_name_format(id);
-		memcpy(name, last_default.name, TMM_NAME_MAX);
+		default_name_format(last_default, id);
+		memcpy(name, last_default->name, TMM_NAME_MAX);
 	}
-	last_default.id = id;
+	last_default->id = id;
+}
+
+/* Ids count up in the order of creation, whatever the kernel thread. */
+static unsigned long next_id(void)
+{
+	return __atomic_add_fetch(&tmm_rt.next_id, 1, __ATOMIC_RELAXED);
 }
 
 /* Cut to TMM_NAME_MAX - 1 bytes, never overflowed. */
@@ -157,13 +199,13 @@ static void copy_name(char name[TMM_NAME_MAX], const char *from)
 }
 
 /*
- * reg.lock held: what a new thread's record says before anyone can see it
+ * @sh locked: what a new thread's record says before anyone can see it
  * (tmm_enumerate hands it out once it is registered, so the name and the
  * references are set under the same lock).
  */
-static void record_init(struct tmm_thread *t, const struct tmm_attr *attr)
+static void record_init(struct shard *sh, struct tmm_thread *t, const struct tmm_attr *attr)
 {
-	t->id = ++tmm_rt.next_id;
+	t->id = next_id();
 	t->generation = tmm_generation;
 	t->state = TMM_NEW;
 	t->timer_idx = -1;
@@ -174,31 +216,31 @@ static void record_init(struct tmm_thread *t, const struct tmm_attr *attr)
 	if (attr && attr->name)
 		copy_name(t->name, attr->name);
 	else
-		default_name_locked(t->name, t->id);
+		default_name_locked(sh, t->name, t->id);
 }
 
 /*
- * Takes reg.lock and returns with it held and a record initialised from
+ * Takes @sh's lock and returns with it held and a record initialised from
  * @attr, or NULL (lock released) when out of memory.  A fresh record is
  * allocated without the lock, so that no one spins behind calloc.
  */
-static struct tmm_thread *record_take_lock(const struct tmm_attr *attr)
+static struct tmm_thread *record_take_lock(struct shard *sh, const struct tmm_attr *attr)
 {
 	struct tmm_thread *t;
 
-	tmm_spin_lock(&tmm_rt.reg.lock);
-	t = pool;
+	tmm_spin_lock(&sh->lock);
+	t = sh->pool;
 	if (t) {
-		pool = t->free_next;
+		sh->pool = t->free_next;
 		record_recycle(t);
 	} else {
-		tmm_spin_unlock(&tmm_rt.reg.lock);
+		tmm_spin_unlock(&sh->lock);
 		t = calloc(1, sizeof(*t));
 		if (!t)
 			return 0;
-		tmm_spin_lock(&tmm_rt.reg.lock);
+		tmm_spin_lock(&sh->lock);
 	}
-	record_init(t, attr);
+	record_init(sh, t, attr);
 	return t;
 }
 
@@ -210,91 +252,119 @@ static void snapshot_add(struct tmm_thread *t)
 
 struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr)
 {
-	struct tmm_thread *t = record_take_lock(attr);
+	struct shard *sh = my_shard();
+	struct tmm_thread *t = record_take_lock(sh, attr);
 
 	if (!t)
 		return 0;
-	tmm_spin_unlock(&tmm_rt.reg.lock);
+	tmm_spin_unlock(&sh->lock);
 	snapshot_add(t);
 	return t;
 }
 
-/* reg.lock held. */
-static void put_locked(struct tmm_thread *t)
+/* Drops @n references; the last one sends the record to this kernel thread's pool. */
+static void put_refs(struct tmm_thread *t, int n)
 {
-	if (--t->refs == 0) {
-		t->free_next = pool;
-		pool = t;
-	}
+	struct shard *sh;
+
+	if (__atomic_sub_fetch(&t->refs, n, __ATOMIC_ACQ_REL))
+		return;
+	sh = my_shard();
+	tmm_spin_lock(&sh->lock);
+	t->free_next = sh->pool;
+	sh->pool = t;
+	tmm_spin_unlock(&sh->lock);
 }
 
 void tmm_thread_put(struct tmm_thread *t)
 {
-	tmm_spin_lock(&tmm_rt.reg.lock);
-	put_locked(t);
-	tmm_spin_unlock(&tmm_rt.reg.lock);
+	put_refs(t, 1);
 }
 
 /* ---- the registry ---------------------------------------------------------- */
 
-/* reg.lock held. */
-static void register_locked(struct tmm_thread *t)
+/* @sh locked. */
+static void register_locked(struct shard *sh, struct tmm_thread *t)
 {
+	t->shard = (int)(sh - shards);
 	t->all_prev = 0;
-	t->all_next = tmm_rt.all;
-	if (tmm_rt.all)
-		tmm_rt.all->all_prev = t;
-	tmm_rt.all = t;
-	tmm_rt.live++;
+	t->all_next = sh->all;
+	if (sh->all)
+		sh->all->all_prev = t;
+	sh->all = t;
+	__atomic_store_n(&sh->live, sh->live + 1, __ATOMIC_RELAXED);
 	if (!t->daemon && !t->is_main)
-		tmm_rt.others_waited++;
+		__atomic_fetch_add(&sh->others, 1, __ATOMIC_SEQ_CST);
 }
 
 void tmm_thread_register(struct tmm_thread *t)
 {
-	tmm_spin_lock(&tmm_rt.reg.lock);
-	register_locked(t);
-	tmm_spin_unlock(&tmm_rt.reg.lock);
+	struct shard *sh = my_shard();
+
+	tmm_spin_lock(&sh->lock);
+	register_locked(sh, t);
+	tmm_spin_unlock(&sh->lock);
 }
 
-/* tmm_thread_alloc and tmm_thread_register with one trip through reg.lock. */
+/* tmm_thread_alloc and tmm_thread_register with one trip through the lock. */
 static struct tmm_thread *thread_new(const struct tmm_attr *attr)
 {
-	struct tmm_thread *t = record_take_lock(attr);
+	struct shard *sh = my_shard();
+	struct tmm_thread *t = record_take_lock(sh, attr);
 
 	if (!t)
 		return 0;
-	register_locked(t);
-	tmm_spin_unlock(&tmm_rt.reg.lock);
+	register_locked(sh, t);
+	tmm_spin_unlock(&sh->lock);
 	snapshot_add(t);
 	return t;
 }
 
-/* reg.lock held. */
-static void unlink_locked(struct tmm_thread *t)
+/* Out of the registry (the shard it was registered in). */
+static void unregister(struct tmm_thread *t)
 {
+	struct shard *sh = &shards[t->shard];
+
+	tmm_spin_lock(&sh->lock);
 	if (t->all_prev)
 		t->all_prev->all_next = t->all_next;
 	else
-		tmm_rt.all = t->all_next;
+		sh->all = t->all_next;
 	if (t->all_next)
 		t->all_next->all_prev = t->all_prev;
-	tmm_rt.live--;
+	__atomic_store_n(&sh->live, sh->live - 1, __ATOMIC_RELAXED);
+	tmm_spin_unlock(&sh->lock);
 }
 
 /* ---- the end of a thread --------------------------------------------------- */
 
-/* reg.lock held: @t no longer counts for tmm_fini; its waiters when it was the last. */
-static struct tmm_waiter *others_done_locked(struct tmm_thread *t)
+size_t tmm_threads_waited(void)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < SHARDS; i++)
+		n += __atomic_load_n(&shards[i].others, __ATOMIC_SEQ_CST);
+	return n;
+}
+
+/*
+ * One thread less (registered in shard @sh) for tmm_fini to wait for; its
+ * waiters when that was the last of all.
+ */
+static struct tmm_waiter *others_done(struct shard *sh)
 {
 	struct tmm_waiter *w, *finis = 0;
 
-	if (t->daemon || t->is_main || --tmm_rt.others_waited)
+	if (__atomic_sub_fetch(&sh->others, 1, __ATOMIC_SEQ_CST))
 		return 0;
-	while ((w = tmm_waitq_pop(&tmm_rt.reg))) {
-		w->next = finis;
-		finis = w;
-	}
+	/* tmm_fini adds the counts up under this lock before it waits. */
+	tmm_spin_lock(&tmm_rt.reg.lock);
+	if (!tmm_threads_waited())
+		while ((w = tmm_waitq_pop(&tmm_rt.reg))) {
+			w->next = finis;
+			finis = w;
+		}
+	tmm_spin_unlock(&tmm_rt.reg.lock);
 	return finis;
 }
 
@@ -308,6 +378,7 @@ static struct tmm_waiter *others_done_locked(struct tmm_thread *t)
 void tmm_thread_terminated(struct tmm_thread *t)
 {
 	struct tmm_waiter *finis;
+	struct shard *registered = !t->daemon && !t->is_main ? &shards[t->shard] : 0;
 
 	if (t->tls)
 		tmm_tls_free(t);
@@ -315,12 +386,10 @@ void tmm_thread_terminated(struct tmm_thread *t)
 		tmm_snapshot_thread_remove(t->snap);
 		t->snap = 0;
 	}
-	tmm_spin_lock(&tmm_rt.reg.lock);
-	finis = others_done_locked(t);
-	put_locked(t);
-	if (t->joiner)
-		put_locked(t); /* the joiner's, handed over with the result */
-	tmm_spin_unlock(&tmm_rt.reg.lock);
+	/* With the joiner's, handed over with the result. */
+	put_refs(t, t->joiner ? 2 : 1);
+	/* The record may be reused from here on. */
+	finis = registered ? others_done(registered) : 0;
 
 	/* Last: once tmm_fini may go on, nothing here touches the runtime. */
 	while (finis) {
@@ -356,9 +425,7 @@ void tmm_thread_finish(struct tmm_thread *t)
 
 	if (t->tls) /* most threads never store thread-local data */
 		tmm_tls_run_destructors(t);
-	tmm_spin_lock(&tmm_rt.reg.lock);
-	unlink_locked(t); /* no longer live by the time its joiner returns */
-	tmm_spin_unlock(&tmm_rt.reg.lock);
+	unregister(t); /* no longer live by the time its joiner returns */
 	tmm_thread_set_state(t, TMM_TERMINATED);
 	tmm_spin_lock(&t->join_lock);
 	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
@@ -419,13 +486,11 @@ TMM_API int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void 
 	if (err) {
 		tmm_snapshot_thread_remove(t->snap);
 		t->snap = 0;
-		tmm_spin_lock(&tmm_rt.reg.lock);
-		unlink_locked(t);
+		unregister(t);
 		if (!t->daemon)
-			tmm_rt.others_waited--;
+			__atomic_fetch_sub(&shards[t->shard].others, 1, __ATOMIC_SEQ_CST);
 		t->refs = 1;
-		put_locked(t);
-		tmm_spin_unlock(&tmm_rt.reg.lock);
+		put_refs(t, 1);
 		*thread = 0;
 	}
 	return err;
@@ -546,41 +611,80 @@ TMM_API enum tmm_state tmm_thread_state(const tmm_thread_t *t)
 
 TMM_API size_t tmm_active_count(void)
 {
-	size_t n;
+	size_t n = 0;
 
 	if (!tmm_rt.started)
 		return 0;
-	tmm_spin_lock(&tmm_rt.reg.lock);
-	n = tmm_rt.live;
-	tmm_spin_unlock(&tmm_rt.reg.lock);
+	for (int i = 0; i < SHARDS; i++)
+		n += __atomic_load_n(&shards[i].live, __ATOMIC_RELAXED);
 	return n;
 }
 
-/* Snapshot under the lock with a reference each, call back without it. */
+static void lock_all_shards(void)
+{
+	for (int i = 0; i < SHARDS; i++)
+		tmm_spin_lock(&shards[i].lock);
+}
+
+static void unlock_all_shards(void)
+{
+	for (int i = SHARDS - 1; i >= 0; i--)
+		tmm_spin_unlock(&shards[i].lock);
+}
+
+/*
+ * The live threads, each with a reference taken, in @*snap (malloc'ed, the
+ * count in @*n).  Every shard is locked at once, so the set is one moment's;
+ * the array is sized before the locks are taken (no malloc under spin
+ * locks), and again if threads came meanwhile.
+ */
+static int take_live(struct tmm_thread ***snap, size_t *n)
+{
+	size_t room = tmm_active_count() + 16;
+
+	for (;;) {
+		struct tmm_thread **all = malloc(room * sizeof(*all)), *t;
+		size_t live = 0, i = 0;
+
+		if (!all)
+			return ENOMEM;
+		lock_all_shards();
+		for (int s = 0; s < SHARDS; s++)
+			live += shards[s].live;
+		if (live <= room) {
+			for (int s = 0; s < SHARDS; s++)
+				for (t = shards[s].all; t; t = t->all_next) {
+					__atomic_fetch_add(&t->refs, 1, __ATOMIC_RELAXED);
+					all[i++] = t;
+				}
+			unlock_all_shards();
+			*snap = all;
+			*n = i;
+			return 0;
+		}
+		unlock_all_shards();
+		free(all);
+		room = live + 16;
+	}
+}
+
+/* Takes the live threads with a reference each, calls back without a lock. */
 TMM_API int tmm_enumerate(int (*fn)(tmm_thread_t *thread, void *arg), void *arg)
 {
-	struct tmm_thread **snap, *t;
-	size_t n = 0, i;
+	struct tmm_thread **snap;
+	size_t n, i;
+	int err;
 
 	if (!fn || !tmm_rt.started)
 		return EINVAL;
-	tmm_spin_lock(&tmm_rt.reg.lock);
-	snap = malloc((tmm_rt.live ? tmm_rt.live : 1) * sizeof(*snap));
-	if (snap)
-		for (t = tmm_rt.all; t; t = t->all_next) {
-			t->refs++;
-			snap[n++] = t;
-		}
-	tmm_spin_unlock(&tmm_rt.reg.lock);
-	if (!snap)
-		return ENOMEM;
+	err = take_live(&snap, &n);
+	if (err)
+		return err;
 	for (i = 0; i < n; i++)
 		if (fn(snap[i], arg))
 			break;
-	tmm_spin_lock(&tmm_rt.reg.lock);
 	for (i = 0; i < n; i++)
-		put_locked(snap[i]);
-	tmm_spin_unlock(&tmm_rt.reg.lock);
+		put_refs(snap[i], 1);
 	free(snap);
 	return 0;
 }
@@ -589,7 +693,8 @@ TMM_API int tmm_enumerate(int (*fn)(tmm_thread_t *thread, void *arg), void *arg)
  * At tmm_fini, after the scheduler stopped: the threads still registered are
  * daemons.  With @keep_running they may still run (1:1 kernel threads, or a
  * worker that did not stop) and are left alone, reachable; otherwise they
- * are freed with their stacks.  The pool is freed either way.
+ * are freed with their stacks.  The pools are freed either way, and the
+ * shards start afresh for the next tmm_init.
  */
 static struct tmm_thread *abandoned;
 
@@ -597,29 +702,35 @@ void tmm_threads_fini(int keep_running)
 {
 	struct tmm_thread *t, *next;
 
-	tmm_spin_lock(&tmm_rt.reg.lock);
-	for (t = tmm_rt.all; t; t = next) {
-		next = t->all_next;
-		if (keep_running && !t->is_main) {
-			/* The snapshot goes away: a late store must not reach the next one. */
-			t->snap = 0;
-			t->snap_kthread = 0;
-			t->free_next = abandoned;
-			abandoned = t;
-			continue;
+	lock_all_shards();
+	for (int s = 0; s < SHARDS; s++) {
+		struct shard *sh = &shards[s];
+
+		for (t = sh->all; t; t = next) {
+			next = t->all_next;
+			if (keep_running && !t->is_main) {
+				/* The snapshot goes away: a late store must not reach the next one.
+				 */
+				t->snap = 0;
+				t->snap_kthread = 0;
+				t->free_next = abandoned;
+				abandoned = t;
+				continue;
+			}
+			if (t->stack)
+				tmm_stack_put(t->stack);
+			tmm_tls_free(t);
+			tmm_snapshot_thread_remove(t->snap);
+			free(t);
 		}
-		if (t->stack)
-			tmm_stack_put(t->stack);
-		tmm_tls_free(t);
-		tmm_snapshot_thread_remove(t->snap);
-		free(t);
+		while ((t = sh->pool)) {
+			sh->pool = t->free_next;
+			free(t);
+		}
+		sh->all = 0;
+		sh->live = 0;
+		sh->others = 0;
+		sh->last_default.id = 0;
 	}
-	tmm_rt.all = 0;
-	tmm_rt.live = 0;
-	while (pool) {
-		t = pool;
-		pool = t->free_next;
-		free(t);
-	}
-	tmm_spin_unlock(&tmm_rt.reg.lock);
+	unlock_all_shards();
 }
