@@ -68,7 +68,12 @@ TEST_F(rt, reused_records_start_fresh)
 		n = name_number(tmm_thread_name(t));
 		snprintf(expected, sizeof(expected), "thread-%lu", n);
 		EXPECT_STREQ(expected, tmm_thread_name(t));
-		EXPECT_GT(n, last) TH_LOG("default names count up, past named threads");
+		/* Ids are handed to kernel threads in blocks: in order on one. */
+		if (one_processor()) {
+			EXPECT_GT(n, last) TH_LOG("default names count up, past named threads");
+		} else {
+			EXPECT_NE(n, last);
+		}
 		last = n;
 		__atomic_store_n(&gate.open, 1, __ATOMIC_RELEASE);
 		ASSERT_EQ(0, tmm_join(t, &found));

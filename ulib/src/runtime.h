@@ -133,7 +133,7 @@ struct tmm_runtime {
 	struct tmm_thread *main;
 	/* thread.c keeps the registry; reg's queue holds tmm_fini (tmm_threads_waited) */
 	struct tmm_waitq reg;
-	unsigned long next_id; /* the last thread id given, atomic */
+	unsigned long next_id; /* the last thread id handed to thread.c's shards, atomic */
 	pid_t main_tid;
 };
 

@@ -675,10 +675,11 @@ static void *worker_main(void *arg)
 
 static struct tmm_worker *worker_new(void)
 {
-	struct tmm_worker *w = calloc(1, sizeof(*w));
+	struct tmm_worker *w = aligned_alloc(_Alignof(struct tmm_worker), sizeof(*w));
 
 	if (!w)
 		return 0;
+	memset(w, 0, sizeof(*w));
 	tmm_spin_lock(&tmm_us.workers_lock);
 	w->id = ++tmm_us.nworkers;
 	w->next = tmm_us.workers;
@@ -771,7 +772,9 @@ int tmm_user_start(unsigned int nprocs)
 	tmm_timers_init(&tmm_user_timers);
 	tmm_us.nprocs = nprocs;
 	tmm_us.shared = tmm_monitor_kick != 0;
-	tmm_us.procs = calloc(nprocs, sizeof(*tmm_us.procs));
+	tmm_us.procs = aligned_alloc(_Alignof(struct tmm_proc), nprocs * sizeof(*tmm_us.procs));
+	if (tmm_us.procs)
+		memset(tmm_us.procs, 0, nprocs * sizeof(*tmm_us.procs));
 	w = worker_new();
 	if (!tmm_us.procs || !w)
 		return ENOMEM;

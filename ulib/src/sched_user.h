@@ -22,7 +22,7 @@ struct tmm_proc {
 	uint64_t status;		 /* owner id << 2 | PROC_*, atomic */
 	uint64_t tick;			 /* times its worker entered a thread, atomic */
 	struct tmm_worker *owner;
-};
+} __attribute__((aligned(64))); /* a cache line each: every switch writes its own */
 
 #define PROC_SCHED 1u	/* its worker is in the scheduler or idle */
 #define PROC_RUNNING 2u /* its worker runs a tmm thread */
@@ -52,7 +52,7 @@ struct tmm_worker {
 	void *altstack;
 	struct tmm_snap_kthread *snap; /* its record in tmmstat's snapshot */
 	struct tmm_worker *next, *next_spare;
-};
+} __attribute__((aligned(64))); /* a cache line of its own: its switches write it */
 
 struct tmm_user_sched {
 	unsigned int nprocs;

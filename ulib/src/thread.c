@@ -13,7 +13,8 @@
  * on one lock.  A create takes its shard's lock once (record, id, name and
  * registration together); an exit takes the lock of the shard its thread is
  * registered in (out of the registry, before its joiner is woken), then its
- * own shard's when the last reference goes.  Each shard counts its live non-daemon threads; the
+ * own shard's when the last reference goes.  Ids come to a shard ID_BLOCK
+ * at a time (next_id_locked).  Each shard counts its live non-daemon threads; the
  * exit that brings a count to zero takes tmm_rt.reg.lock and wakes tmm_fini
  * (waiting on tmm_rt.reg) if all counts are zero.
  */
@@ -30,6 +31,7 @@
 #include "waitq.h"
 
 #define SHARDS 8
+#define ID_BLOCK 64
 
 /* "thread-<id>" of the last default name a shard gave, counted up (below). */
 struct default_name {
@@ -39,10 +41,11 @@ struct default_name {
 };
 
 struct shard {
-	struct tmm_spin lock;	 /* guards the rest */
-	struct tmm_thread *pool; /* free records */
-	struct tmm_thread *all;	 /* live threads registered here */
-	size_t live;		 /* atomic reads without the lock */
+	struct tmm_spin lock;		 /* guards the rest */
+	struct tmm_thread *pool;	 /* free records */
+	struct tmm_thread *all;		 /* live threads registered here */
+	size_t live;			 /* atomic reads without the lock */
+	unsigned long next_id, ids_left; /* this shard's block of ids */
 	size_t others; /* those of them tmm_fini waits for (not daemons, not main), atomic */
 	struct default_name last_default;
 } __attribute__((aligned(64)));
@@ -183,10 +186,21 @@ static void default_name_locked(struct shard *sh, char name[TMM_NAME_MAX], unsig
 	last_default->id = id;
 }
 
-/* Ids count up in the order of creation, whatever the kernel thread. */
-static unsigned long next_id(void)
+/*
+ * @sh locked.  Ids come to a shard ID_BLOCK at a time (as Go's goroutine
+ * ids come to a P): one atomic on a shared line per create cost fork-join on
+ * two kernel threads a third of its speed.  So ids are unique and count up
+ * on each kernel thread, but threads made on different kernel threads (or by
+ * an M:N thread that moved) may get them out of creation order.
+ */
+static unsigned long next_id_locked(struct shard *sh)
 {
-	return __atomic_add_fetch(&tmm_rt.next_id, 1, __ATOMIC_RELAXED);
+	if (!sh->ids_left) {
+		sh->next_id = __atomic_fetch_add(&tmm_rt.next_id, ID_BLOCK, __ATOMIC_RELAXED) + 1;
+		sh->ids_left = ID_BLOCK;
+	}
+	sh->ids_left--;
+	return sh->next_id++;
 }
 
 /* Cut to TMM_NAME_MAX - 1 bytes, never overflowed. */
@@ -205,7 +219,7 @@ static void copy_name(char name[TMM_NAME_MAX], const char *from)
  */
 static void record_init(struct shard *sh, struct tmm_thread *t, const struct tmm_attr *attr)
 {
-	t->id = next_id();
+	t->id = next_id_locked(sh);
 	t->generation = tmm_generation;
 	t->state = TMM_NEW;
 	t->timer_idx = -1;
@@ -730,6 +744,7 @@ void tmm_threads_fini(int keep_running)
 		sh->all = 0;
 		sh->live = 0;
 		sh->others = 0;
+		sh->ids_left = 0;
 		sh->last_default.id = 0;
 	}
 	unlock_all_shards();
