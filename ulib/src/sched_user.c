@@ -754,9 +754,14 @@ int tmm_proc_work_waiting(struct tmm_proc *p, uint64_t now)
 	if (__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
 		return 1;
 	if (__atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST))
-		return 0; /* an idle worker will take global work and timers */
+		return 0; /* an idle worker will take global work, timers and others' queues */
+	/*
+	 * Queued behind another processor's running thread counts too: with
+	 * no idle worker to steal it, it waits on a CPU this processor could
+	 * lend (as Go's sysmon retakes a P in a system call when no P is idle).
+	 */
 	return __atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE) ||
-	       tmm_timers_next(&tmm_user_timers) <= now;
+	       tmm_timers_next(&tmm_user_timers) <= now || stealable(p);
 }
 
 /* ---- the scheduler interface ------------------------------------------------- */
