@@ -170,10 +170,16 @@ static struct tmm_thread *stack_pop_bottom(struct tmm_proc *p)
 	return t;
 }
 
+/* Out of line: M:1's queue operations then save no registers for the spinning. */
+__attribute__((noinline)) static void queue_lock_shared(struct tmm_proc *p)
+{
+	tmm_spin_lock(&p->lock);
+}
+
 static void queue_lock(struct tmm_proc *p)
 {
 	if (tmm_us.shared)
-		tmm_spin_lock(&p->lock);
+		queue_lock_shared(p);
 }
 
 static void queue_unlock(struct tmm_proc *p)
@@ -189,8 +195,11 @@ static void proc_push(struct tmm_proc *p, struct tmm_thread *t, int top)
 		stack_push(p, t);
 	else
 		fifo_push(&p->head, &p->tail, t);
-	/* Ordered with wake_idle's look at the sleepers (M:N). */
-	__atomic_store_n(&p->len, p->len + 1, tmm_us.shared ? __ATOMIC_SEQ_CST : __ATOMIC_RELAXED);
+	/* Ordered with wake_idle's look at the sleepers (M:N); a plain store under M:1. */
+	if (tmm_us.shared)
+		__atomic_store_n(&p->len, p->len + 1, __ATOMIC_SEQ_CST);
+	else
+		__atomic_store_n(&p->len, p->len + 1, __ATOMIC_RELAXED);
 	queue_unlock(p);
 }
 
