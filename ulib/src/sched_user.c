@@ -364,14 +364,15 @@ static void wake_idle(struct tmm_proc *p)
  */
 static void make_ready(struct tmm_thread *t, int top)
 {
-	struct tmm_worker *w = current_worker();
+	struct tmm_worker *w = current_worker(), *home = t->home;
 	struct tmm_proc *p = w ? __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) : 0;
 
 	if (tmm_state_of(t) != TMM_NEW)
 		tmm_thread_set_state(t, TMM_RUNNABLE);
-	if (t->home) {
-		__atomic_store_n(&t->home->handback, t, __ATOMIC_SEQ_CST);
-		tmm_worker_wake(t->home);
+	if (home) {
+		/* From here t may run and clear its home: read it once, before. */
+		__atomic_store_n(&home->handback, t, __ATOMIC_SEQ_CST);
+		tmm_worker_wake(home);
 		return;
 	}
 	if (p)
