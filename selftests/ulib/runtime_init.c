@@ -8,27 +8,7 @@
 #include "kselftest_harness.h"
 #include "tmm.h"
 
-/* Runs tmm_init(cfg) with stderr captured; returns its result, *msg gets the text. */
-static int init_capturing_stderr(const struct tmm_config *cfg, char *msg, size_t cap)
-{
-	int fds[2], saved, err;
-	ssize_t n;
-
-	if (pipe(fds))
-		return -1;
-	fflush(stderr);
-	saved = dup(2);
-	dup2(fds[1], 2);
-	err = tmm_init(cfg);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	close(fds[1]);
-	n = read(fds[0], msg, cap - 1);
-	msg[n > 0 ? n : 0] = 0;
-	close(fds[0]);
-	return err;
-}
+#include "init_stderr.h"
 
 /* An error is EINVAL with exactly one line on stderr naming the variable. */
 static int rejects_env(const char *var, const char *value, char *msg, size_t cap)

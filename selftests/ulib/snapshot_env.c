@@ -10,6 +10,8 @@
 
 #include "kselftest_harness.h"
 #include "tmm.h"
+
+#include "init_stderr.h"
 #include "tmm_snapshot.h"
 
 /* Whether this process holds the snapshot memfd, the way tmmstat finds it. */
@@ -72,28 +74,6 @@ TEST(on_with_tmm_stats_1_and_again_after_a_cycle)
 	EXPECT_EQ(1, snapshot_while_running(_metadata));
 }
 
-/* Runs tmm_init with stderr captured into @msg; returns its result. */
-static int init_capturing_stderr(char *msg, size_t cap)
-{
-	int fds[2], saved, err;
-	ssize_t n;
-
-	if (pipe(fds))
-		return -1;
-	fflush(stderr);
-	saved = dup(2);
-	dup2(fds[1], 2);
-	err = tmm_init(NULL);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	close(fds[1]);
-	n = read(fds[0], msg, cap - 1);
-	msg[n > 0 ? n : 0] = 0;
-	close(fds[0]);
-	return err;
-}
-
 TEST(any_other_value_is_einval_with_a_message)
 {
 	const char *bad[] = {"2", "yes", "on", "true", " 1", "1 ", "01", "-1"};
@@ -101,7 +81,7 @@ TEST(any_other_value_is_einval_with_a_message)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		setenv("TMM_STATS", bad[i], 1);
-		EXPECT_EQ(EINVAL, init_capturing_stderr(msg, sizeof(msg)))
+		EXPECT_EQ(EINVAL, init_capturing_stderr(NULL, msg, sizeof(msg)))
 		TH_LOG("TMM_STATS=\"%s\" accepted", bad[i]);
 		EXPECT_NE(NULL, strstr(msg, "TMM_STATS"));
 		EXPECT_NE(NULL, strstr(msg, bad[i]));
