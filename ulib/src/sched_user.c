@@ -406,7 +406,7 @@ static int arm_timer(struct tmm_thread *t, uint64_t deadline)
  * once nothing runs on @prev's stack any more.  The request is read before
  * on_cpu is cleared: from then on another worker may run a queued @prev.
  */
-static void finish_switch(struct tmm_worker *w, struct tmm_thread *prev)
+static void finish_switch(struct tmm_thread *prev)
 {
 	int req = prev->request;
 
@@ -415,10 +415,7 @@ static void finish_switch(struct tmm_worker *w, struct tmm_thread *prev)
 			tmm_stack_put(prev->stack);
 		prev->stack = 0;
 		prev->guard_lo = prev->guard_hi = 0;
-		/* Its joiner runs next: the thread that waited for it is warm. */
-		w->waking_joiners = 1;
 		tmm_thread_terminated(prev);
-		w->waking_joiners = 0;
 		return;
 	}
 	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
@@ -426,7 +423,6 @@ static void finish_switch(struct tmm_worker *w, struct tmm_thread *prev)
 		prev->home = tmm_us.first;
 	if (req == TMM_REQ_YIELD || req == TMM_REQ_HOME)
 		make_ready(prev, 0); /* in no queue yet: nobody else can run it */
-	(void)w;
 }
 
 /* First thing a context does once it runs again on @w (or for the first time). */
@@ -436,7 +432,7 @@ static void switched_in(struct tmm_worker *w)
 
 	if (prev) {
 		w->prev = 0;
-		finish_switch(w, prev);
+		finish_switch(prev);
 	}
 }
 
@@ -924,13 +920,8 @@ static struct tmm_proc *direct_proc(struct tmm_worker *w, struct tmm_thread *sel
 static void switch_away(struct tmm_thread *self, enum tmm_request req)
 {
 	struct tmm_worker *w = current_worker();
-	/*
-	 * An exit whose joiners are not woken yet goes through g0, which wakes
-	 * them before it picks, so that they run next.
-	 */
-	struct tmm_proc *p = req == TMM_REQ_HOME || (req == TMM_REQ_EXIT && !self->exited)
-				 ? 0
-				 : direct_proc(w, self);
+	/* Its joiner, woken by tmm_thread_finish, is what an exit takes next. */
+	struct tmm_proc *p = req == TMM_REQ_HOME ? 0 : direct_proc(w, self);
 	struct tmm_thread *next = 0;
 
 	if (p)
@@ -977,15 +968,15 @@ int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadl
 
 /*
  * A thread woken by one that is ending (its joiner, from tmm_thread_finish
- * on the exiting thread's stack, or tmm_fini) goes on top: the exit switches
- * straight to it.
+ * on the exiting thread's stack) goes on top: the exit switches straight to
+ * it.
  */
 void tmm_user_wake(struct tmm_thread *t)
 {
 	struct tmm_worker *w = current_worker();
 	struct tmm_thread *waker = w ? w->cur : 0;
 
-	make_ready(t, w && (w->waking_joiners || (waker && waker->exited)));
+	make_ready(t, waker && waker->exited);
 }
 
 void tmm_user_yield(struct tmm_thread *self)

@@ -41,7 +41,6 @@ struct tmm_worker {
 	struct tmm_thread *prev;  /* switched away; the next context on this worker finishes it */
 	unsigned int direct_left; /* switches before the next one through g0 */
 	int fair_pick;		  /* g0's next pick is the periodic one */
-	int waking_joiners;	  /* finishing an exit: wake-ups go on top of the queue */
 	struct tmm_thread *handback; /* a thread only this worker may run (tmm_fini's main) */
 	uint64_t clock;		     /* the last switch's time, 0 once stale (after idling) */
 	int wake;		     /* futex word */
