@@ -183,7 +183,6 @@ TMM_API int tmm_init(const struct tmm_config *cfg)
 	if (stats)
 		tmm_snapshot_init(tmm_rt.model, snapshot_kthreads_max());
 	tmm_clock_init();
-	tmm_accounting = tmm_snapshot_enabled();
 	err = make_main();
 	if (err)
 		return err;

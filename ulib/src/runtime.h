@@ -91,10 +91,7 @@ struct tmm_thread {
 	/* accounting, published to tmmstat through the snapshot (snapshot.h) */
 	struct tmm_snap_thread *snap;
 	struct tmm_snap_kthread *snap_kthread; /* 1:1: its own kernel thread's record */
-	pid_t ktid;			       /* kernel thread it last ran on */
-	uint64_t switches;
-	uint64_t run_ns;
-	uint64_t run_since;
+	uint64_t run_since; /* when it last started running, while it has a record */
 
 	struct tmm_tls *tls;
 

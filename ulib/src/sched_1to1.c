@@ -53,7 +53,7 @@ static void *kthread_main(void *arg)
 	t->snap_kthread = tmm_snapshot_kthread_add(tmm_gettid(), TMM_ROLE_THREAD, (unsigned)t->id);
 	t->altstack = tmm_altstack_install();
 	record_guard(t);
-	tmm_account_start(t, tmm_gettid());
+	tmm_account_start(t);
 	tmm_thread_run(t);
 	return 0;
 }
@@ -141,7 +141,7 @@ __attribute__((noreturn)) static void kt_exit(struct tmm_thread *self)
 static int kt_start(void)
 {
 	tmm_rt.main->snap_kthread = tmm_snapshot_kthread_add(tmm_rt.main_tid, TMM_ROLE_MAIN, 0);
-	tmm_account_start(tmm_rt.main, tmm_gettid());
+	tmm_account_start(tmm_rt.main);
 	return 0;
 }
 

@@ -450,15 +450,16 @@ static void wait_off_cpu(struct tmm_thread *t)
 }
 
 /* @w is about to switch to @t, from g0 or straight from another thread. */
-static void enter(struct tmm_worker *w, struct tmm_proc *p, struct tmm_thread *t)
+static inline __attribute__((always_inline)) void enter(struct tmm_worker *w, struct tmm_proc *p,
+							struct tmm_thread *t)
 {
 	wait_off_cpu(t);
 	__atomic_store_n(&t->on_cpu, 1, __ATOMIC_RELAXED);
 	w->cur = t;
 	t->request = TMM_REQ_NONE;
-	if (!w->clock && tmm_accounting)
+	if (t->snap && !w->clock)
 		w->clock = tmm_clock_ns();
-	tmm_account_start_at(t, w->tid, w->clock);
+	tmm_account_start_at(t, w->clock);
 	w->clock = 0;
 	/* Only the owner writes it; the monitor watches it move (sched_mn.c). */
 	if (p)
@@ -806,7 +807,7 @@ int tmm_user_start(unsigned int nprocs)
 	tmm_us.procs[0].status = PROC_STATUS(w, PROC_RUNNING);
 	w->cur = main;
 	main->on_cpu = 1;
-	tmm_account_start(main, w->tid);
+	tmm_account_start(main);
 
 	for (i = 1; i < nprocs; i++)
 		if (!tmm_worker_spawn(&tmm_us.procs[i], &err))

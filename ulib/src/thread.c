@@ -454,12 +454,15 @@ void tmm_thread_finish(struct tmm_thread *t)
 		tmm_unpark(woken);
 }
 
-/* Off without a snapshot (no TMM_STATS=1): nobody reads run_ns, so no clock. */
-int tmm_accounting;
-
-void tmm_account_start(struct tmm_thread *t, pid_t ktid)
+void tmm_account_start_timed(struct tmm_thread *t, uint64_t now)
 {
-	tmm_account_start_at(t, ktid, tmm_accounting ? tmm_clock_ns() : 0);
+	t->run_since = now;
+	tmm_snapshot_switched_in(t->snap, tmm_snapshot_kthread_self());
+}
+
+void tmm_account_start(struct tmm_thread *t)
+{
+	tmm_account_start_at(t, t->snap ? tmm_clock_ns() : 0);
 }
 
 uint64_t tmm_account_stop_timed(struct tmm_thread *t)
@@ -468,7 +471,6 @@ uint64_t tmm_account_stop_timed(struct tmm_thread *t)
 	/* A start read on another CPU may be a hair ahead. */
 	uint64_t ran = now > t->run_since ? now - t->run_since : 0;
 
-	t->run_ns += ran;
 	tmm_snapshot_switched_out(t->snap, tmm_state_of(t), ran);
 	return now;
 }
