@@ -261,6 +261,8 @@ static int proc_stuck(struct mon_proc *m, struct tmm_proc *p, uint64_t status, u
 	}
 	if (now - m->seen_at < HANDOFF_AFTER_NS || !tmm_proc_work_waiting(p, now))
 		return 0;
+	/* Work waits behind a long-running thread: an idle worker may steal it. */
+	tmm_user_wake_thief();
 	w = __atomic_load_n(&p->owner, __ATOMIC_ACQUIRE);
 	if (!w || PROC_STATUS(w, PROC_RUNNING) != status)
 		return 0;

@@ -70,6 +70,14 @@
 #define G0_STACK_SIZE (256u * 1024)
 /* How long an idle M:N worker keeps looking for work before it sleeps. */
 #define SPIN_NS 50000u
+/*
+ * Its looks that far apart: each reads the cache lines other workers write
+ * at every switch, and then costs them a miss (looks every 400 ns made an
+ * M:N create+join on two kernel threads half again as slow as on one).
+ */
+#define SPIN_LOOK_NS 2000u
+/* How long a processor's lone queued thread is left to its owner (lone_thread_stealable). */
+#define STEAL_GRACE_NS 3000u
 
 struct tmm_user_sched tmm_us;
 void (*tmm_monitor_kick)(void);
@@ -195,11 +203,8 @@ static void proc_push(struct tmm_proc *p, struct tmm_thread *t, int top)
 		stack_push(p, t);
 	else
 		fifo_push(&p->head, &p->tail, t);
-	/* Ordered with wake_idle's look at the sleepers (M:N); a plain store under M:1. */
-	if (tmm_us.shared)
-		__atomic_store_n(&p->len, p->len + 1, __ATOMIC_SEQ_CST);
-	else
-		__atomic_store_n(&p->len, p->len + 1, __ATOMIC_RELAXED);
+	/* An idle worker reads it under the lock before it sleeps (queued_work). */
+	__atomic_store_n(&p->len, p->len + 1, __ATOMIC_RELAXED);
 	queue_unlock(p);
 }
 
@@ -269,16 +274,40 @@ static struct tmm_thread *global_pop(void)
 }
 
 /*
- * Moves half of @victim's queue (at least one), the bottom of its stack
- * first, to @p; returns the first taken to run.  Only one queue lock is held at a time: two workers
- * stealing from each other must not wait for each other's lock.
+ * A processor's one queued thread is left to its owner while the owner keeps
+ * switching (Go's runnext): a thread that creates a thread and joins it runs
+ * it next itself, and stealing it would only move both across CPUs, the
+ * joiner's wake-up with them.  Thief @w takes it once it saw the owner's
+ * tick stand still for STEAL_GRACE_NS (the owner runs something long, or is
+ * stuck in a system call).
  */
-static struct tmm_thread *steal_from(struct tmm_proc *p, struct tmm_proc *victim)
+static int lone_thread_stealable(struct tmm_worker *w, struct tmm_proc *victim)
+{
+	uint64_t tick = __atomic_load_n(&victim->tick, __ATOMIC_ACQUIRE), now = tmm_clock_ns();
+
+	if (w->grace_proc != victim || w->grace_tick != tick) {
+		w->grace_proc = victim;
+		w->grace_tick = tick;
+		w->grace_since = now;
+		return 0;
+	}
+	return now - w->grace_since >= STEAL_GRACE_NS;
+}
+
+/*
+ * Moves half of @victim's queue (at least one), the bottom of its stack
+ * first, to @w's processor @p; returns the first taken to run.  Only one
+ * queue lock is held at a time: two workers stealing from each other must
+ * not wait for each other's lock.
+ */
+static struct tmm_thread *steal_from(struct tmm_worker *w, struct tmm_proc *p,
+				     struct tmm_proc *victim)
 {
 	struct tmm_thread *first, *head = 0, *tail = 0, *t;
-	unsigned long n, taken = 0;
+	unsigned long n, taken = 0, len = __atomic_load_n(&victim->len, __ATOMIC_ACQUIRE);
 
-	if (!__atomic_load_n(&victim->len, __ATOMIC_ACQUIRE) || !tmm_spin_trylock(&victim->lock))
+	if (!len || (len == 1 && !lone_thread_stealable(w, victim)) ||
+	    !tmm_spin_trylock(&victim->lock))
 		return 0;
 	n = (victim->len + 1) / 2;
 	while (taken < n &&
@@ -294,7 +323,7 @@ static struct tmm_thread *steal_from(struct tmm_proc *p, struct tmm_proc *victim
 	return first;
 }
 
-static struct tmm_thread *steal(struct tmm_proc *p)
+static struct tmm_thread *steal(struct tmm_worker *w, struct tmm_proc *p)
 {
 	unsigned int i, start = (unsigned int)(p->tick % tmm_us.nprocs);
 
@@ -302,12 +331,13 @@ static struct tmm_thread *steal(struct tmm_proc *p)
 		struct tmm_proc *victim = &tmm_us.procs[(start + i) % tmm_us.nprocs];
 		struct tmm_thread *t;
 
-		if (victim != p && (t = steal_from(p, victim)))
+		if (victim != p && (t = steal_from(w, p, victim)))
 			return t;
 	}
 	return 0;
 }
 
+/* Whether threads wait in another processor's queue than @p's. */
 static int stealable(struct tmm_proc *p)
 {
 	unsigned int i;
@@ -341,12 +371,18 @@ static int claim_sleeper(struct tmm_worker *w)
 	return 1;
 }
 
-/* Work arrived on @p (NULL: the global queue): wake an idle worker if any. */
+/*
+ * Work arrived on @p (NULL: the global queue): wake an idle worker if any.
+ * No fence here (on x86 one cost as much as the rest of a wake): a worker
+ * going idle announces itself, then looks at the run queues under their
+ * locks (queued_work), so a push onto one is ordered with it by the lock;
+ * other callers made their work visible with a sequentially consistent store
+ * or read-modify-write.
+ */
 static void wake_idle(struct tmm_proc *p)
 {
 	unsigned int i;
 
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	/* A spinning worker looks at the queues again before it sleeps (spin_for_work). */
 	if (!__atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST) ||
 	    __atomic_load_n(&tmm_us.nspinning, __ATOMIC_SEQ_CST))
@@ -395,8 +431,10 @@ static int arm_timer(struct tmm_thread *t, uint64_t deadline)
 	int earliest = 0, err = tmm_timers_add(&tmm_user_timers, t, deadline, &earliest);
 
 	/* An idle worker may be sleeping until a later deadline: let it recompute. */
-	if (!err && earliest)
+	if (!err && earliest) {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		wake_idle(0);
+	}
 	return err;
 }
 
@@ -514,7 +552,30 @@ static struct tmm_thread *find_runnable(struct tmm_worker *w)
 	}
 	if ((t = proc_pop(p, 0)) || (t = global_pop()))
 		return t;
-	return steal(p);
+	return steal(w, p);
+}
+
+/*
+ * Whether threads wait in a run queue for the idle worker of @own: in its
+ * own, or more than one in another (a lone thread is left to its owner,
+ * lone_thread_stealable; the monitor wakes a sleeper if that one waits
+ * long).  Each length is read under its queue's lock: a
+ * waker (make_ready) looks for sleepers after its push without a fence, and
+ * the lock orders the two.
+ */
+static int queued_work(struct tmm_proc *own)
+{
+	for (unsigned int i = 0; i < tmm_us.nprocs; i++) {
+		struct tmm_proc *q = &tmm_us.procs[i];
+		unsigned long len;
+
+		queue_lock(q);
+		len = q->len;
+		queue_unlock(q);
+		if (len > (q == own ? 0u : 1u))
+			return 1;
+	}
+	return 0;
 }
 
 static int has_work(struct tmm_worker *w)
@@ -522,8 +583,7 @@ static int has_work(struct tmm_worker *w)
 	return __atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) ||
 	       __atomic_load_n(&w->handback, __ATOMIC_ACQUIRE) ||
 	       !__atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) ||
-	       __atomic_load_n(&w->proc->len, __ATOMIC_ACQUIRE) ||
-	       __atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE) || stealable(w->proc) ||
+	       __atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE) || queued_work(w->proc) ||
 	       tmm_timers_next(&tmm_user_timers) <= tmm_now_ns();
 }
 
@@ -595,7 +655,7 @@ static struct tmm_thread *spin_for_work(struct tmm_worker *w)
 {
 	struct tmm_thread *t = 0;
 	unsigned int none = 0;
-	uint64_t until;
+	uint64_t now, until;
 
 	if (!tmm_monitor_kick ||
 	    __atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST) + 1 >= tmm_us.nprocs ||
@@ -606,8 +666,8 @@ static struct tmm_thread *spin_for_work(struct tmm_worker *w)
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) &&
 	       !__atomic_load_n(&w->handback, __ATOMIC_ACQUIRE) &&
 	       __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) && !(t = find_runnable(w)) &&
-	       tmm_clock_ns() < until)
-		for (int i = 0; i < 16; i++)
+	       (now = tmm_clock_ns()) < until)
+		while (tmm_clock_ns() - now < SPIN_LOOK_NS)
 			__builtin_ia32_pause();
 	/* From here wakers wake again; worker_idle looks once more after this. */
 	__atomic_fetch_sub(&tmm_us.nspinning, 1, __ATOMIC_SEQ_CST);
@@ -994,8 +1054,15 @@ void tmm_user_exit(struct tmm_thread *self)
 /* A thread parked on I/O and no worker polls: wake an idle one to (M:N). */
 void tmm_user_want_poller(void)
 {
-	if (tmm_monitor_kick)
+	if (tmm_monitor_kick) {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		wake_idle(0);
+	}
+}
+
+void tmm_user_wake_thief(void)
+{
+	wake_idle(0);
 }
 
 int tmm_us_abandoned(void)

@@ -38,9 +38,13 @@ struct tmm_worker {
 	struct tmm_stack *g0_stack; /* the first worker's; the others use their pthread stack */
 	struct tmm_proc *proc;	    /* NULL: a spare, or it lost its processor */
 	struct tmm_thread *cur;
-	struct tmm_thread *prev;  /* switched away; the next context on this worker finishes it */
-	unsigned int direct_left; /* switches before the next one through g0 */
-	int fair_pick;		  /* g0's next pick is the periodic one */
+	struct tmm_thread *prev;   /* switched away; the next context on this worker finishes it */
+	struct tmm_thread *joiner; /* woken by the exiting thread it runs, which switches to it */
+	unsigned int direct_left;  /* switches before the next one through g0 */
+	int fair_pick;		   /* g0's next pick is the periodic one */
+	/* lone_thread_stealable (sched_user.c): whose tick it saw, which, since when */
+	struct tmm_proc *grace_proc;
+	uint64_t grace_tick, grace_since;
 	struct tmm_thread *handback; /* a thread only this worker may run (tmm_fini's main) */
 	uint64_t clock;		     /* the last switch's time, 0 once stale (after idling) */
 	int wake;		     /* futex word */
@@ -89,6 +93,13 @@ void tmm_worker_wake(struct tmm_worker *w);
 int tmm_proc_work_waiting(struct tmm_proc *p, uint64_t now);
 /* Gives @p (taken from its stuck worker) to a spare worker, starting one if needed. */
 int tmm_proc_hand_over(struct tmm_proc *p, uint64_t taken_from);
+
+/*
+ * Work waits on a processor whose worker has not switched for a while: wake
+ * an idle worker, which steals it (the monitor; a lone queued thread is left
+ * to its owner while the owner switches, so no worker may be looking).
+ */
+void tmm_user_wake_thief(void);
 
 /* A thread parked on I/O and no worker sits in epoll_wait (poller.c). */
 void tmm_user_want_poller(void);
