@@ -981,12 +981,20 @@ static struct tmm_proc *direct_proc(struct tmm_worker *w, struct tmm_thread *sel
 static void switch_away(struct tmm_thread *self, enum tmm_request req)
 {
 	struct tmm_worker *w = current_worker();
-	/* Its joiner, woken by tmm_thread_finish, is what an exit takes next. */
 	struct tmm_proc *p = req == TMM_REQ_HOME ? 0 : direct_proc(w, self);
 	struct tmm_thread *next = 0;
 
-	if (p)
+	if (w->joiner) {
+		/* The exit's joiner, woken by tmm_thread_finish (tmm_user_wake). */
+		next = w->joiner;
+		w->joiner = 0;
+		if (!p) {
+			make_ready(next, 1);
+			next = 0;
+		}
+	} else if (p) {
 		next = req == TMM_REQ_YIELD ? proc_swap(p, self) : proc_pop(p, 0);
+	}
 	/* Nothing else waits here (another processor's worker runs its own queue). */
 	if (!next && p && req == TMM_REQ_YIELD &&
 	    !__atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE))
@@ -1029,14 +1037,19 @@ int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadl
 
 /*
  * A thread woken by one that is ending (its joiner, from tmm_thread_finish
- * on the exiting thread's stack) goes on top: the exit switches straight to
- * it.
+ * on the exiting thread's stack) is what the exit switches to next, without
+ * going through the queue (switch_away); or, when the exit must go through
+ * g0, on top of the queue.
  */
 void tmm_user_wake(struct tmm_thread *t)
 {
 	struct tmm_worker *w = current_worker();
 	struct tmm_thread *waker = w ? w->cur : 0;
 
+	if (waker && waker->exited && !w->joiner && !t->home) {
+		w->joiner = t;
+		return;
+	}
 	make_ready(t, waker && waker->exited);
 }
 
