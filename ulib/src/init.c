@@ -205,6 +205,8 @@ TMM_API int tmm_init(const struct tmm_config *cfg)
 /* In main: parks until every non-daemon thread has terminated. */
 static void wait_for_others(void)
 {
+	/* Before the counts are read: an exit that sees it unset was counted (thread.c). */
+	__atomic_store_n(&tmm_rt.fini_waiting, 1, __ATOMIC_SEQ_CST);
 	tmm_spin_lock(&tmm_rt.reg.lock);
 	/* The last thread to end takes this lock before it wakes us (thread.c). */
 	while (tmm_threads_waited()) {
@@ -214,6 +216,7 @@ static void wait_for_others(void)
 		tmm_spin_lock(&tmm_rt.reg.lock);
 	}
 	tmm_spin_unlock(&tmm_rt.reg.lock);
+	__atomic_store_n(&tmm_rt.fini_waiting, 0, __ATOMIC_SEQ_CST);
 }
 
 TMM_API int tmm_fini(void)

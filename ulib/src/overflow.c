@@ -56,8 +56,15 @@ static void on_segv(int sig, siginfo_t *info, void *uctx)
 
 	(void)uctx;
 	if (t && addr >= t->guard_lo && addr < t->guard_hi) {
-		char msg[TMM_NAME_MAX + 64];
-		size_t n = format_report(msg, sizeof(msg), t->name, t->stack_size);
+		char msg[TMM_NAME_MAX + 64], name[TMM_NAME_MAX];
+		size_t n;
+
+		/* Not tmm_thread_name: no lock in a signal handler. */
+		if (__atomic_load_n(&t->named, __ATOMIC_ACQUIRE))
+			memcpy(name, t->name, sizeof(name));
+		else
+			tmm_default_name(name, t->id);
+		n = format_report(msg, sizeof(msg), name, t->stack_size);
 
 		if (write(2, msg, n) < 0)
 			_exit(127);

@@ -47,8 +47,9 @@ struct tmm_thread {
 	/* identity and life cycle */
 	unsigned long id;
 	unsigned long generation; /* tmm_init's count when created */
-	char name[TMM_NAME_MAX];
-	int state; /* enum tmm_state, atomic */
+	char name[TMM_NAME_MAX];  /* once named is set */
+	int named;		  /* atomic: 0 until a default name is written (tmm_thread_name) */
+	int state;		  /* enum tmm_state, atomic */
 	int daemon;
 	int is_main;
 	void *(*fn)(void *);
@@ -130,6 +131,7 @@ struct tmm_runtime {
 	struct tmm_thread *main;
 	/* thread.c keeps the registry; reg's queue holds tmm_fini (tmm_threads_waited) */
 	struct tmm_waitq reg;
+	int fini_waiting; /* tmm_fini is counting or waiting: the last exit must look, atomic */
 	unsigned long next_id; /* the last thread id handed to thread.c's shards, atomic */
 	pid_t main_tid;
 };
@@ -156,6 +158,8 @@ void tmm_set_current_slot(struct tmm_thread **slot);
 struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr);
 void tmm_thread_put(struct tmm_thread *t);
 void tmm_thread_register(struct tmm_thread *t);
+/* "thread-<id>", a thread's name when it was given none; async-signal-safe. */
+void tmm_default_name(char name[TMM_NAME_MAX], unsigned long id);
 void tmm_thread_run(struct tmm_thread *t) __attribute__((noreturn));
 void tmm_thread_finish(struct tmm_thread *t);
 void tmm_thread_terminated(struct tmm_thread *t);

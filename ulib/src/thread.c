@@ -12,11 +12,14 @@
  * creating and ending threads at once (fork-join under M:N) do not all meet
  * on one lock.  A create takes its shard's lock once (record, id, name and
  * registration together); an exit takes the lock of the shard its thread is
- * registered in (out of the registry, before its joiner is woken), then its
- * own shard's when the last reference goes.  Ids come to a shard ID_BLOCK
- * at a time (next_id_locked).  Each shard counts its live non-daemon threads; the
- * exit that brings a count to zero takes tmm_rt.reg.lock and wakes tmm_fini
- * (waiting on tmm_rt.reg) if all counts are zero.
+ * registered in twice: out of the registry before its joiner is woken, and
+ * once it terminated, out of the count tmm_fini waits for and, with the last
+ * reference, back into that shard's pool.  Ids come to a shard ID_BLOCK at a
+ * time (next_id_locked).  Each shard counts its live non-daemon threads
+ * under its lock; while tmm_fini waits, the exit that brings a count to zero
+ * takes tmm_rt.reg.lock and wakes it (waiting on tmm_rt.reg) if all counts
+ * are zero.  So a create+join makes few locked instructions: every one
+ * costs a create+join as much as dozens of plain ones.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -33,21 +36,13 @@
 #define SHARDS 8
 #define ID_BLOCK 64
 
-/* "thread-<id>" of the last default name a shard gave, counted up (below). */
-struct default_name {
-	unsigned long id;
-	size_t len;
-	char name[TMM_NAME_MAX];
-};
-
 struct shard {
 	struct tmm_spin lock;		 /* guards the rest */
 	struct tmm_thread *pool;	 /* free records */
 	struct tmm_thread *all;		 /* live threads registered here */
 	size_t live;			 /* atomic reads without the lock */
 	unsigned long next_id, ids_left; /* this shard's block of ids */
-	size_t others; /* those of them tmm_fini waits for (not daemons, not main), atomic */
-	struct default_name last_default;
+	size_t others; /* those of them tmm_fini waits for (not daemons, not main) */
 } __attribute__((aligned(64)));
 
 static struct shard shards[SHARDS];
@@ -123,67 +118,23 @@ static void record_recycle(struct tmm_thread *t)
 }
 
 /*
- * Default names, "thread-<id>", by hand: snprintf cost as much as the rest
- * of a create.  A shard's ids mostly come in sequence, so its last name is
- * kept and counted up (its lock guards it).
+ * "thread-<id>" into @name, by hand (snprintf cost as much as the rest of a
+ * create), and async-signal-safe: the overflow report uses it.
  */
-
-static const char default_prefix[] = "thread-";
-#define DEFAULT_PREFIX_LEN (sizeof(default_prefix) - 1)
-
-static void default_name_format(struct default_name *last_default, unsigned long id)
+void tmm_default_name(char name[TMM_NAME_MAX], unsigned long id)
 {
+	static const char prefix[] = "thread-";
 	char digits[24];
-	size_t n = 0;
+	size_t n = 0, len = sizeof(prefix) - 1;
 
 	do {
 		digits[n++] = (char)('0' + id % 10);
 		id /= 10;
 	} while (id);
-	memset(last_default->name, 0, sizeof(last_default->name));
-	memcpy(last_default->name, default_prefix, DEFAULT_PREFIX_LEN);
-	for (size_t i = 0; i < n; i++)
-		last_default->name[DEFAULT_PREFIX_LEN + i] = digits[n - 1 - i];
-	last_default->len = DEFAULT_PREFIX_LEN + n;
-}
-
-/*
- * @name, a copy of the last name, and the last name itself plus one: ...199
- * becomes ...200, 999 becomes 1000.  Both are counted up byte by byte: a
- * copy of the last name just after a byte store to it would wait for the
- * store (no forwarding of a byte store into a wider load).
- */
-static void default_name_increment(struct default_name *last_default, char name[TMM_NAME_MAX])
-{
-	char *last = last_default->name;
-	size_t i = last_default->len;
-
-	while (i > DEFAULT_PREFIX_LEN && last[i - 1] == '9') {
-		i--;
-		name[i] = last[i] = '0';
-	}
-	if (i > DEFAULT_PREFIX_LEN) {
-		name[i - 1] = ++last[i - 1];
-		return;
-	}
-	name[DEFAULT_PREFIX_LEN] = last[DEFAULT_PREFIX_LEN] = '1';
-	name[last_default->len] = last[last_default->len] = '0';
-	last_default->len++;
-}
-
-/* @sh locked. */
-static void default_name_locked(struct shard *sh, char name[TMM_NAME_MAX], unsigned long id)
-{
-	struct default_name *last_default = &sh->last_default;
-
-	if (last_default->id && id == last_default->id + 1) {
-		memcpy(name, last_default->name, TMM_NAME_MAX);
-		default_name_increment(last_default, name);
-	} else {
-		default_name_format(last_default, id);
-		memcpy(name, last_default->name, TMM_NAME_MAX);
-	}
-	last_default->id = id;
+	memcpy(name, prefix, len);
+	while (n)
+		name[len++] = digits[--n];
+	name[len] = 0;
 }
 
 /*
@@ -227,10 +178,10 @@ static void record_init(struct shard *sh, struct tmm_thread *t, const struct tmm
 	t->daemon = attr ? !!attr->daemon : 0;
 	t->refs = t->detached ? 1 : 2; /* detached: nobody will join */
 	t->stack_size = attr && attr->stack_size ? attr->stack_size : tmm_rt.stack_size;
-	if (attr && attr->name)
+	/* A default name is written when first asked for (tmm_thread_name). */
+	t->named = attr && attr->name;
+	if (t->named)
 		copy_name(t->name, attr->name);
-	else
-		default_name_locked(sh, t->name, t->id);
 }
 
 /*
@@ -261,7 +212,7 @@ static struct tmm_thread *record_take_lock(struct shard *sh, const struct tmm_at
 /* The snapshot's mutex only when there is a snapshot (TMM_STATS=1). */
 static void snapshot_add(struct tmm_thread *t)
 {
-	t->snap = tmm_snapshot_enabled() ? tmm_snapshot_thread_add(t->id, t->name) : 0;
+	t->snap = tmm_snapshot_enabled() ? tmm_snapshot_thread_add(t->id, tmm_thread_name(t)) : 0;
 }
 
 struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr)
@@ -276,17 +227,37 @@ struct tmm_thread *tmm_thread_alloc(const struct tmm_attr *attr)
 	return t;
 }
 
-/* Drops @n references; the last one sends the record to this kernel thread's pool. */
-static void put_refs(struct tmm_thread *t, int n)
+/*
+ * Drops @n references of @t, out of the registry: whether they were the
+ * last.  Without a locked instruction when they are all there are: a record
+ * out of the registry gets no new ones (tmm_enumerate takes them under the
+ * registry's locks), so then nobody else can be dropping one meanwhile.
+ */
+static int refs_drop(struct tmm_thread *t, int n)
 {
-	struct shard *sh;
+	if (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) == n) {
+		__atomic_store_n(&t->refs, 0, __ATOMIC_RELAXED);
+		return 1;
+	}
+	return !__atomic_sub_fetch(&t->refs, n, __ATOMIC_ACQ_REL);
+}
 
-	if (__atomic_sub_fetch(&t->refs, n, __ATOMIC_ACQ_REL))
-		return;
-	sh = my_shard();
-	tmm_spin_lock(&sh->lock);
+/* @sh locked: @t, its last reference dropped, goes back to the pool. */
+static void pool_put_locked(struct shard *sh, struct tmm_thread *t)
+{
 	t->free_next = sh->pool;
 	sh->pool = t;
+}
+
+/* Drops @n references; the last one sends the record back to its shard's pool. */
+static void put_refs(struct tmm_thread *t, int n)
+{
+	struct shard *sh = &shards[t->shard];
+
+	if (!refs_drop(t, n))
+		return;
+	tmm_spin_lock(&sh->lock);
+	pool_put_locked(sh, t);
 	tmm_spin_unlock(&sh->lock);
 }
 
@@ -308,7 +279,7 @@ static void register_locked(struct shard *sh, struct tmm_thread *t)
 	sh->all = t;
 	__atomic_store_n(&sh->live, sh->live + 1, __ATOMIC_RELAXED);
 	if (!t->daemon && !t->is_main)
-		__atomic_fetch_add(&sh->others, 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&sh->others, sh->others + 1, __ATOMIC_RELAXED);
 }
 
 void tmm_thread_register(struct tmm_thread *t)
@@ -352,25 +323,39 @@ static void unregister(struct tmm_thread *t)
 
 /* ---- the end of a thread --------------------------------------------------- */
 
+/* Each count read under its shard's lock (others_out_locked says why). */
 size_t tmm_threads_waited(void)
 {
 	size_t n = 0;
 
-	for (int i = 0; i < SHARDS; i++)
-		n += __atomic_load_n(&shards[i].others, __ATOMIC_SEQ_CST);
+	for (int i = 0; i < SHARDS; i++) {
+		tmm_spin_lock(&shards[i].lock);
+		n += shards[i].others;
+		tmm_spin_unlock(&shards[i].lock);
+	}
 	return n;
 }
 
 /*
- * One thread less (registered in shard @sh) for tmm_fini to wait for; its
- * waiters when that was the last of all.
+ * @sh locked: one thread less registered there for tmm_fini to wait for.
+ * Returns 1 when that emptied the shard's count while tmm_fini waits: then
+ * the caller, once it let go of the lock, calls fini_waiters.  tmm_fini sets
+ * fini_waiting before it reads the counts, each under its shard's lock, so
+ * either it reads this decrement or this reads its flag.  Only then are all
+ * the counts added up: a thread created and joined again and again empties
+ * its shard's count each time.
  */
-static struct tmm_waiter *others_done(struct shard *sh)
+static int others_out_locked(struct shard *sh)
+{
+	__atomic_store_n(&sh->others, sh->others - 1, __ATOMIC_RELAXED);
+	return !sh->others && __atomic_load_n(&tmm_rt.fini_waiting, __ATOMIC_RELAXED);
+}
+
+/* tmm_fini's waiters if no thread is left for it to wait for; no shard lock held. */
+static struct tmm_waiter *fini_waiters(void)
 {
 	struct tmm_waiter *w, *finis = 0;
 
-	if (__atomic_sub_fetch(&sh->others, 1, __ATOMIC_SEQ_CST))
-		return 0;
 	/* tmm_fini adds the counts up under this lock before it waits. */
 	tmm_spin_lock(&tmm_rt.reg.lock);
 	if (!tmm_threads_waited())
@@ -391,8 +376,9 @@ static struct tmm_waiter *others_done(struct shard *sh)
  */
 void tmm_thread_terminated(struct tmm_thread *t)
 {
-	struct tmm_waiter *finis;
-	struct shard *registered = !t->daemon && !t->is_main ? &shards[t->shard] : 0;
+	struct tmm_waiter *finis = 0;
+	struct shard *sh = &shards[t->shard];
+	int counted = !t->daemon && !t->is_main, last_ref, fini_may_go = 0;
 
 	if (t->tls)
 		tmm_tls_free(t);
@@ -401,9 +387,18 @@ void tmm_thread_terminated(struct tmm_thread *t)
 		t->snap = 0;
 	}
 	/* With the joiner's, handed over with the result. */
-	put_refs(t, t->joiner ? 2 : 1);
-	/* The record may be reused from here on. */
-	finis = registered ? others_done(registered) : 0;
+	last_ref = refs_drop(t, t->joiner ? 2 : 1);
+	/* One trip through the lock for both. */
+	if (counted || last_ref) {
+		tmm_spin_lock(&sh->lock);
+		if (counted)
+			fini_may_go = others_out_locked(sh);
+		if (last_ref)
+			pool_put_locked(sh, t); /* the record may be reused from here on */
+		tmm_spin_unlock(&sh->lock);
+	}
+	if (fini_may_go)
+		finis = fini_waiters();
 
 	/* Last: once tmm_fini may go on, nothing here touches the runtime. */
 	while (finis) {
@@ -503,10 +498,9 @@ TMM_API int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void 
 		tmm_snapshot_thread_remove(t->snap);
 		t->snap = 0;
 		unregister(t);
-		if (!t->daemon)
-			__atomic_fetch_sub(&shards[t->shard].others, 1, __ATOMIC_SEQ_CST);
+		/* Never started: terminated at once, the owner's reference with it. */
 		t->refs = 1;
-		put_refs(t, 1);
+		tmm_thread_terminated(t);
 		*thread = 0;
 	}
 	return err;
@@ -539,9 +533,13 @@ TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 		joiner.retval = t->retval;
 		tmm_thread_put(t);
 	} else {
-		/* One joiner at most, so no wait queue.  A stray permit ends a park early. */
+		/*
+		 * One joiner at most, so no wait queue.  A stray permit ends a park
+		 * early.  The scheduler's park straight away: tmm_park would only
+		 * check again what is checked above.
+		 */
 		t->joiner = &joiner;
-		tmm_park(&t->join_lock, 0);
+		tmm_rt.sched->park(self, &t->join_lock, 0, TMM_WAIT_PARK);
 		while (!__atomic_load_n(&joiner.done, __ATOMIC_ACQUIRE))
 			tmm_park(0, 0);
 	}
@@ -613,9 +611,26 @@ TMM_API int tmm_sleep_ns(uint64_t ns)
 	return 0;
 }
 
-TMM_API const char *tmm_thread_name(const tmm_thread_t *t)
+/*
+ * A default name is written the first time someone asks for it rather than
+ * at every create (a tenth of a create+join went to it); join_lock keeps two
+ * first askers from writing it at once.
+ */
+TMM_API const char *tmm_thread_name(const tmm_thread_t *thread)
 {
-	return t ? t->name : 0;
+	struct tmm_thread *t = (struct tmm_thread *)thread;
+
+	if (!t)
+		return 0;
+	if (!__atomic_load_n(&t->named, __ATOMIC_ACQUIRE)) {
+		tmm_spin_lock(&t->join_lock);
+		if (!t->named) {
+			tmm_default_name(t->name, t->id);
+			__atomic_store_n(&t->named, 1, __ATOMIC_RELEASE);
+		}
+		tmm_spin_unlock(&t->join_lock);
+	}
+	return t->name;
 }
 
 TMM_API enum tmm_state tmm_thread_state(const tmm_thread_t *t)
@@ -747,7 +762,6 @@ void tmm_threads_fini(int keep_running)
 		sh->live = 0;
 		sh->others = 0;
 		sh->ids_left = 0;
-		sh->last_default.id = 0;
 	}
 	unlock_all_shards();
 }
