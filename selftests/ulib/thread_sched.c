@@ -1,12 +1,14 @@
 // Scheduling calls every model offers: tmm_yield lets the others run (round
 // robin under M:1), tmm_sleep_ns never returns early and parks only its caller;
-// new threads run soon without starving older ones, and a fork-join tree runs
-// depth first where threads share a kernel thread.
+// new threads run soon without starving older ones, a fork-join tree runs
+// depth first where threads share a kernel thread, and a thread queued behind
+// one that never switches runs on another kernel thread where there is one.
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "tmm.h"
@@ -194,6 +196,34 @@ TEST_F(rt, cpu_bound_threads_all_finish)
 	for (int i = 0; i < 8; i++)
 		ASSERT_EQ(0, tmm_join(t[i], NULL));
 	EXPECT_EQ(8, busy_done);
+}
+
+static int lone_ran;
+
+static void *note_ran(void *arg)
+{
+	__atomic_store_n(&lone_ran, 1, __ATOMIC_RELEASE);
+	return arg;
+}
+
+/*
+ * A thread queued behind one that never switches runs elsewhere: M:N leaves
+ * a processor's lone queued thread to its owner only while the owner keeps
+ * switching, then an idle worker takes it.
+ */
+TEST_F(rt, lone_thread_runs_beside_a_creator_that_never_switches)
+{
+	const char *kthreads = getenv("TMM_KTHREADS");
+	uint64_t deadline = now_ns() + 2000 * MS;
+	tmm_thread_t *t;
+
+	if (one_processor() || (!kthreads && sysconf(_SC_NPROCESSORS_ONLN) < 2))
+		SKIP(return, "one processor: the thread waits for main by design");
+	ASSERT_EQ(0, tmm_create(&t, NULL, note_ran, NULL));
+	while (!__atomic_load_n(&lone_ran, __ATOMIC_ACQUIRE) && now_ns() < deadline)
+		; /* no tmm call: main's processor never switches */
+	EXPECT_EQ(1, __atomic_load_n(&lone_ran, __ATOMIC_ACQUIRE));
+	ASSERT_EQ(0, tmm_join(t, NULL));
 }
 
 #if defined(__x86_64__)

@@ -81,8 +81,11 @@ static void *overflow(void *arg)
 	return (void *)recurse_forever((unsigned int)(uintptr_t)arg);
 }
 
-/* In a child: overflow a 64 KiB stack; returns the child's wait status. */
-static int overflow_in_child(char *err, size_t cap)
+/*
+ * In a child: overflow a 64 KiB stack of a thread named @name (NULL: no
+ * name); returns the child's wait status.
+ */
+static int overflow_in_child(const char *name, char *err, size_t cap)
 {
 	int fds[2], status = 0;
 	ssize_t n, got = 0;
@@ -92,7 +95,7 @@ static int overflow_in_child(char *err, size_t cap)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		struct tmm_attr attr = {.name = "overflower", .stack_size = 64 * KIB};
+		struct tmm_attr attr = {.name = name, .stack_size = 64 * KIB};
 		tmm_thread_t *t;
 
 		dup2(fds[1], 2);
@@ -114,12 +117,29 @@ static int overflow_in_child(char *err, size_t cap)
 TEST(overflow_is_reported_and_aborts)
 {
 	char err[8192];
-	int status = overflow_in_child(err, sizeof(err));
+	int status = overflow_in_child("overflower", err, sizeof(err));
 
 	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x, stderr: %s", status, err);
 	EXPECT_EQ(SIGABRT, WTERMSIG(status));
 	EXPECT_NE(NULL, strstr(err, "tmm: thread overflower overflowed its 65536-byte stack\n"))
 	TH_LOG("stderr: %s", err);
+}
+
+/* A thread given no name is reported by its default one, never asked for before. */
+TEST(overflow_of_an_unnamed_thread_names_it)
+{
+	char err[8192], *line;
+	unsigned long id = 0;
+	int end = 0, status = overflow_in_child(NULL, err, sizeof(err));
+
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x, stderr: %s", status, err);
+	EXPECT_EQ(SIGABRT, WTERMSIG(status));
+	line = strstr(err, "tmm: thread thread-");
+	ASSERT_NE(NULL, line) TH_LOG("stderr: %s", err);
+	EXPECT_EQ(1, sscanf(line, "tmm: thread thread-%lu overflowed its 65536-byte stack\n%n", &id,
+			    &end));
+	EXPECT_LT(0, end) TH_LOG("stderr: %s", err);
+	EXPECT_LT(0ul, id);
 }
 
 TEST_HARNESS_MAIN
