@@ -28,9 +28,11 @@
  * Picking: expired timers first (their threads join the run queue), then
  * every 61st pick the global queue and the local FIFO (so neither is
  * starved), the local queue, the global queue, and last stealing half of
- * another processor's queue.  A worker with nothing to run sleeps on a futex, no longer than the
- * nearest timer; making a thread runnable wakes an idle worker (its own
- * processor's first, for locality, else any, which will steal).  The idle
+ * another processor's queue, but not its one queued thread while its owner
+ * keeps switching (lone_thread_stealable).  A worker with nothing to run
+ * sleeps on a futex, no longer than the nearest timer; making a thread
+ * runnable wakes an idle worker (its own processor's first, for locality,
+ * else any, which will steal).  The idle
  * wait is one function (worker_idle): an I/O poller plugs in there by waiting
  * in epoll_wait with the same timeout and an eventfd in place of the futex.
  * A yield with nothing else queued on its processor (nor globally) returns
@@ -463,6 +465,20 @@ static void finish_switch(struct tmm_thread *prev)
 		make_ready(prev, 0); /* in no queue yet: nobody else can run it */
 }
 
+/*
+ * The common case of finish_switch inline: a thread that yielded to a queued
+ * one or parked has nothing left to finish but on_cpu.
+ */
+static inline void finish_switch_fast(struct tmm_thread *prev)
+{
+	int req = prev->request;
+
+	if (req == TMM_REQ_NONE || req == TMM_REQ_PARK)
+		__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	else
+		finish_switch(prev);
+}
+
 /* First thing a context does once it runs again on @w (or for the first time). */
 static void switched_in(struct tmm_worker *w)
 {
@@ -470,7 +486,7 @@ static void switched_in(struct tmm_worker *w)
 
 	if (prev) {
 		w->prev = 0;
-		finish_switch(prev);
+		finish_switch_fast(prev);
 	}
 }
 
