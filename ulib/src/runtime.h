@@ -27,8 +27,12 @@
 #define TMM_STACK_MAX (1024u * 1024 * 1024)
 #define TMM_KTHREADS_MAX 1024u
 
-/* Why a thread is parked: a park consumes permits, a sleep ignores them. */
-enum tmm_wait { TMM_WAIT_NONE, TMM_WAIT_PARK, TMM_WAIT_SLEEP };
+/*
+ * Why a thread is parked: a park consumes permits, a sleep ignores them; a
+ * join is ended only by the exit of the thread joined (thread.c), never by
+ * tmm_unpark, so that exit makes it runnable without the park lock.
+ */
+enum tmm_wait { TMM_WAIT_NONE, TMM_WAIT_PARK, TMM_WAIT_SLEEP, TMM_WAIT_JOIN };
 
 /*
  * Why a user-level thread switched away: what is left to do once it no longer

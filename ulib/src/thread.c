@@ -71,7 +71,6 @@ __attribute__((noinline, noipa)) static struct shard *my_shard(void)
 struct tmm_joiner {
 	struct tmm_thread *thread;
 	void *retval;
-	int done; /* atomic: set once retval is there; the struct may go right after */
 };
 
 /* ---- records ----------------------------------------------------------------- */
@@ -442,11 +441,16 @@ void tmm_thread_finish(struct tmm_thread *t)
 	if (joiner) {
 		woken = joiner->thread;
 		joiner->retval = t->retval;
-		__atomic_store_n(&joiner->done, 1, __ATOMIC_RELEASE);
 	}
 	tmm_spin_unlock(&t->join_lock);
-	if (woken)
-		tmm_unpark(woken);
+	if (woken) {
+		/*
+		 * Its park (TMM_WAIT_JOIN) was committed under join_lock, before
+		 * it let go of it, and nothing but this exit ends it: no park lock.
+		 */
+		tmm_thread_set_state(woken, TMM_RUNNABLE);
+		tmm_rt.sched->wake(woken);
+	}
 }
 
 void tmm_account_start_timed(struct tmm_thread *t, uint64_t now)
@@ -534,14 +538,13 @@ TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 		tmm_thread_put(t);
 	} else {
 		/*
-		 * One joiner at most, so no wait queue.  A stray permit ends a park
-		 * early.  The scheduler's park straight away: tmm_park would only
-		 * check again what is checked above.
+		 * One joiner at most, so no wait queue.  The scheduler's park
+		 * straight away (tmm_park would only check again what is checked
+		 * above), as a join: only the exit ends it (tmm_thread_finish),
+		 * neither a permit nor tmm_unpark.
 		 */
 		t->joiner = &joiner;
-		tmm_rt.sched->park(self, &t->join_lock, 0, TMM_WAIT_PARK);
-		while (!__atomic_load_n(&joiner.done, __ATOMIC_ACQUIRE))
-			tmm_park(0, 0);
+		tmm_rt.sched->park(self, &t->join_lock, 0, TMM_WAIT_JOIN);
 	}
 	if (retval)
 		*retval = joiner.retval;
