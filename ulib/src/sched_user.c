@@ -1055,7 +1055,8 @@ int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadl
  * A thread woken by one that is ending (its joiner, from tmm_thread_finish
  * on the exiting thread's stack) is what the exit switches to next, without
  * going through the queue (switch_away); or, when the exit must go through
- * g0, on top of the queue.
+ * g0, on top of the queue.  Other wake-ups join the FIFO (a thread with a
+ * home goes there instead).
  */
 void tmm_user_wake(struct tmm_thread *t)
 {
@@ -1066,7 +1067,7 @@ void tmm_user_wake(struct tmm_thread *t)
 		w->joiner = t;
 		return;
 	}
-	make_ready(t, waker && waker->exited);
+	make_ready(t, 0);
 }
 
 void tmm_user_yield(struct tmm_thread *self)

@@ -10,8 +10,8 @@
  * The pools and the registry of live threads are split in SHARDS shards,
  * each under its own lock; a kernel thread uses one shard, so kernel threads
  * creating and ending threads at once (fork-join under M:N) do not all meet
- * on one lock.  A create takes its shard's lock once (record, id, name and
- * registration together); an exit takes the lock of the shard its thread is
+ * on one lock.  A create takes its shard's lock once (record, id, given
+ * name and registration together); an exit takes the lock of the shard its thread is
  * registered in twice: out of the registry before its joiner is woken, and
  * once it terminated, out of the count tmm_fini waits for and, with the last
  * reference, back into that shard's pool.  Ids come to a shard ID_BLOCK at a
