@@ -100,6 +100,19 @@ int tmm_park_commit(struct tmm_thread *t, struct tmm_spin *lock, uint64_t deadli
 {
 	int parked = 1;
 
+	if (why == TMM_WAIT_JOIN) {
+		/*
+		 * Only the exit ends a join (tmm_thread_finish, under @lock): no
+		 * unpark nor timer does, so the park lock is not needed, and
+		 * waiting stays TMM_WAIT_NONE (a stray unpark leaves a permit, a
+		 * late expiry of an earlier park finds nothing to end).
+		 */
+		t->park_result = 0;
+		__atomic_store_n(&t->futex, 0, __ATOMIC_RELAXED);
+		tmm_thread_set_state(t, TMM_BLOCKED);
+		tmm_spin_unlock(lock);
+		return 1;
+	}
 	tmm_spin_lock(&t->park_lock);
 	if (why == TMM_WAIT_PARK && t->permit) {
 		t->permit = 0;
