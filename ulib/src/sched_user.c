@@ -9,7 +9,7 @@
  *            called tmm_init) gets a stack for it, the others use their
  *            pthread stack.  A thread that parks, yields or exits switches
  *            straight to the next thread of its processor's queue when there
- *            is one (tmm_ctx_swap: registers only, no kernel entry), else to
+ *            is one (registers only, no kernel entry; context.h), else to
  *            g0, which looks further (timers, I/O, the global queue,
  *            stealing) or idles; every GLOBAL_QUEUE_EVERY switches go
  *            through g0 so it does that regularly.
@@ -490,6 +490,20 @@ static void switched_in(struct tmm_worker *w)
 	}
 }
 
+/*
+ * Runs on a thread's stack as the switch into it ends, whoever made it (g0 or
+ * a thread leaving), before the thread goes on where it left or starts.
+ * Being done by the switch, not by the code after it on each thread,
+ * switch_away ends with the switch, as a tail call.
+ */
+static void thread_resumed(void *arg)
+{
+	struct tmm_worker *w = arg;
+
+	tmm_ctx_resumed(&w->cur->ctx);
+	switched_in(w);
+}
+
 /* A thread may be queued before it has switched away: wait until it has. */
 static void wait_off_cpu(struct tmm_thread *t)
 {
@@ -546,7 +560,8 @@ static void run(struct tmm_worker *w, struct tmm_thread *t)
 		__atomic_store_n(&p->status, PROC_STATUS(w, PROC_RUNNING), __ATOMIC_SEQ_CST);
 		tmm_monitor_kick();
 	}
-	tmm_ctx_swap(&w->g0, &t->ctx, 0);
+	tmm_ctx_leave_then(&w->g0, &t->ctx, 0, thread_resumed, w);
+	tmm_ctx_resumed(&w->g0);
 	after_run(w);
 }
 
@@ -717,7 +732,7 @@ static void first_g0_entry(void *arg)
 {
 	struct tmm_worker *w = arg;
 
-	tmm_ctx_entered();
+	tmm_ctx_resumed(&w->g0);
 	after_run(w);
 	worker_loop(w);
 	abort(); /* the first worker is never stopped from its own loop */
@@ -938,10 +953,9 @@ void tmm_user_stop(void)
 	set_current_worker(0);
 }
 
+/* Entered through thread_resumed, like every switch into a thread. */
 static void thread_entry(void *arg)
 {
-	tmm_ctx_entered();
-	switched_in(current_worker());
 	tmm_thread_run(arg);
 }
 
@@ -1028,13 +1042,13 @@ static void switch_away(struct tmm_thread *self, enum tmm_request req)
 	self->request = req;
 	w->prev = self;
 	w->clock = tmm_account_stop(self);
+	/* Nothing after the switch: thread_resumed finishes it when self runs again. */
 	if (next) {
 		enter(w, p, next);
-		tmm_ctx_swap(&self->ctx, &next->ctx, req == TMM_REQ_EXIT);
+		tmm_ctx_leave_then(&self->ctx, &next->ctx, req == TMM_REQ_EXIT, thread_resumed, w);
 	} else {
-		tmm_ctx_swap(&self->ctx, &w->g0, req == TMM_REQ_EXIT);
+		tmm_ctx_leave(&self->ctx, &w->g0, req == TMM_REQ_EXIT);
 	}
-	switched_in(current_worker());
 }
 
 /*

@@ -10,14 +10,20 @@
  * this is an ordinary call.  A fresh context is a frame built by
  * tmm_arch_ctx_prepare() (context.h) whose return address is
  * tmm_ctx_trampoline.
+ *
+ * void tmm_ctx_switch_then(void **save_sp, void *new_sp,
+ *                          void (*then)(void *), void *arg)
+ *
+ * The same switch, then a jump to then(arg) on the new stack, with the
+ * stack as a function finds it on entry: then() returns where the resumed
+ * context's own switch would have (Boost.Context calls this "ontop").  So
+ * what every resumption must do is done once, by the switch into it, and
+ * the code that switches away needs nothing after the switch.
  */
 	.text
 
-	.globl	tmm_ctx_switch
-	.hidden	tmm_ctx_switch
-	.type	tmm_ctx_switch, @function
-	.p2align 4
-tmm_ctx_switch:
+/* Saves the frame on the current stack into *%rdi, pops %rsi's. */
+.macro SWITCH_STACKS
 	pushq	%rbp
 	pushq	%rbx
 	pushq	%r12
@@ -39,8 +45,26 @@ tmm_ctx_switch:
 	popq	%r12
 	popq	%rbx
 	popq	%rbp
+.endm
+
+	.globl	tmm_ctx_switch
+	.hidden	tmm_ctx_switch
+	.type	tmm_ctx_switch, @function
+	.p2align 4
+tmm_ctx_switch:
+	SWITCH_STACKS
 	ret
 	.size	tmm_ctx_switch, .-tmm_ctx_switch
+
+	.globl	tmm_ctx_switch_then
+	.hidden	tmm_ctx_switch_then
+	.type	tmm_ctx_switch_then, @function
+	.p2align 4
+tmm_ctx_switch_then:
+	SWITCH_STACKS
+	movq	%rcx, %rdi
+	jmp	*%rdx
+	.size	tmm_ctx_switch_then, .-tmm_ctx_switch_then
 
 /*
  * First return of a fresh context lands here: r12 holds the entry function,
