@@ -276,16 +276,35 @@ static struct tmm_thread *global_pop(void)
 }
 
 /*
+ * Whether @p's owner is idle (or @p has none).  A thread can be queued on
+ * a processor whose owner sleeps: by a thread still running on the worker
+ * the monitor took the processor from, which pushes to it until it next
+ * switches.  Then the owner is woken, unless a worker spins (wake_idle),
+ * and that one must take the thread even if it is the only one.
+ */
+static int owner_idle(struct tmm_proc *p)
+{
+	struct tmm_worker *owner = __atomic_load_n(&p->owner, __ATOMIC_ACQUIRE);
+
+	return !owner || __atomic_load_n(&owner->sleeping, __ATOMIC_SEQ_CST);
+}
+
+/*
  * A processor's one queued thread is left to its owner while the owner keeps
  * switching (Go's runnext): a thread that creates a thread and joins it runs
  * it next itself, and stealing it would only move both across CPUs, the
  * joiner's wake-up with them.  Thief @w takes it once it saw the owner's
  * tick stand still for STEAL_GRACE_NS (the owner runs something long, or is
- * stuck in a system call).
+ * stuck in a system call), and at once when the owner is idle.
  */
 static int lone_thread_stealable(struct tmm_worker *w, struct tmm_proc *victim)
 {
-	uint64_t tick = __atomic_load_n(&victim->tick, __ATOMIC_ACQUIRE), now = tmm_clock_ns();
+	uint64_t tick, now;
+
+	if (owner_idle(victim))
+		return 1;
+	tick = __atomic_load_n(&victim->tick, __ATOMIC_ACQUIRE);
+	now = tmm_clock_ns();
 
 	if (w->grace_proc != victim || w->grace_tick != tick) {
 		w->grace_proc = victim;
@@ -588,11 +607,13 @@ static struct tmm_thread *find_runnable(struct tmm_worker *w)
 
 /*
  * Whether threads wait in a run queue for the idle worker of @own: in its
- * own, or more than one in another (a lone thread is left to its owner,
- * lone_thread_stealable; the monitor wakes a sleeper if that one waits
- * long).  Each length is read under its queue's lock: a
- * waker (make_ready) looks for sleepers after its push without a fence, and
- * the lock orders the two.
+ * own, or more than one in another, or one whose owner is idle too (a lone
+ * thread is left to an owner that runs, lone_thread_stealable; the monitor
+ * wakes a sleeper if that one waits long).  Each length is read under its
+ * queue's lock: a waker (make_ready) looks for sleepers after its push
+ * without a fence, and the lock orders the two.  An owner going idle says
+ * so before it reads its queue under the same lock: if it missed the
+ * thread, this sees it idle.
  */
 static int queued_work(struct tmm_proc *own)
 {
@@ -603,7 +624,7 @@ static int queued_work(struct tmm_proc *own)
 		queue_lock(q);
 		len = q->len;
 		queue_unlock(q);
-		if (len > (q == own ? 0u : 1u))
+		if (len > 1 || (len && (q == own || owner_idle(q))))
 			return 1;
 	}
 	return 0;
