@@ -784,6 +784,8 @@ static void *worker_main(void *arg)
 			  : tmm_snapshot_kthread_add(w->tid, TMM_ROLE_SPARE, w->id);
 	w->altstack = tmm_altstack_install();
 	stack_bounds(&w->g0);
+	__atomic_store_n(&w->started, 1, __ATOMIC_SEQ_CST);
+	tmm_futex_wake(&w->started, 1);
 	worker_loop(w);
 	tmm_altstack_remove(w->altstack);
 	tmm_snapshot_kthread_remove(w->snap);
@@ -924,6 +926,15 @@ int tmm_user_start(unsigned int nprocs)
 	for (i = 1; i < nprocs; i++)
 		if (!tmm_worker_spawn(&tmm_us.procs[i], &err))
 			return err;
+	/*
+	 * tmm_init returns with every processor's worker in its loop: a kernel
+	 * thread takes up to half a millisecond to first run here, which the
+	 * first threads would otherwise wait out on one CPU (the time a
+	 * fork-join of fib(21) takes on two).
+	 */
+	for (w = tmm_us.workers; w; w = w->next)
+		while (w != tmm_us.first && !__atomic_load_n(&w->started, __ATOMIC_ACQUIRE))
+			tmm_futex_wait(&w->started, 0, 0);
 	return 0;
 }
 

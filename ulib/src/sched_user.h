@@ -51,7 +51,8 @@ struct tmm_worker {
 	int sleeping;		     /* idle with a processor, atomic */
 	int spare;		     /* waiting for a processor on the spare list */
 	int stop;
-	int done; /* futex word: its kernel thread left the scheduler */
+	int started; /* futex word: its kernel thread reached the scheduler */
+	int done;    /* futex word: its kernel thread left the scheduler */
 	void *altstack;
 	struct tmm_snap_kthread *snap; /* its record in tmmstat's snapshot */
 	struct tmm_worker *next, *next_spare;
