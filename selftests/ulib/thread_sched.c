@@ -226,6 +226,45 @@ TEST_F(rt, lone_thread_runs_beside_a_creator_that_never_switches)
 	ASSERT_EQ(0, tmm_join(t, NULL));
 }
 
+static int partner_stop;
+static long partner_yields;
+
+static void *yield_partner(void *arg)
+{
+	while (!__atomic_load_n(&partner_stop, __ATOMIC_ACQUIRE)) {
+		__atomic_fetch_add(&partner_yields, 1, __ATOMIC_RELAXED);
+		tmm_yield();
+	}
+	return arg;
+}
+
+/*
+ * Two threads yielding to each other on one processor, then one stops
+ * switching: the other, waiting for its turn (under M:N in the processor's
+ * yield slot), goes on beside it on another kernel thread.
+ */
+TEST_F(rt, yield_partner_runs_beside_a_thread_that_stops_switching)
+{
+	const char *kthreads = getenv("TMM_KTHREADS");
+	uint64_t deadline = now_ns() + 2000 * MS;
+	tmm_thread_t *t;
+	long before;
+
+	if (one_processor() || (!kthreads && sysconf(_SC_NPROCESSORS_ONLN) < 2))
+		SKIP(return, "one processor: the partner waits for main by design");
+	ASSERT_EQ(0, tmm_create(&t, NULL, yield_partner, NULL));
+	for (int i = 0; i < 10000; i++)
+		tmm_yield();
+	EXPECT_GT(__atomic_load_n(&partner_yields, __ATOMIC_ACQUIRE), 0);
+	before = __atomic_load_n(&partner_yields, __ATOMIC_ACQUIRE);
+	while (__atomic_load_n(&partner_yields, __ATOMIC_ACQUIRE) < before + 1000 &&
+	       now_ns() < deadline)
+		; /* no tmm call: main's processor never switches */
+	EXPECT_GE(__atomic_load_n(&partner_yields, __ATOMIC_ACQUIRE), before + 1000);
+	__atomic_store_n(&partner_stop, 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, tmm_join(t, NULL));
+}
+
 #if defined(__x86_64__)
 /* The SSE control register: its rounding mode is part of a thread's state. */
 static unsigned int get_mxcsr(void)

@@ -54,8 +54,10 @@
  * timers; one heap lets any worker fire them); spinning idle workers (burn a
  * CPU the machine may need); always switching through g0 (simple, since
  * the next context never has anything to finish, but two switches each
- * time); lock-free Chase-Lev deques (faster, but short
- * spin-locked queues are enough until a benchmark says otherwise).
+ * time); lock-free Chase-Lev deques (an owner's pop still needs a fence,
+ * which on x86 costs what the lock does; the yield slot, fenced on the
+ * thief's side with membarrier, removes it where it mattered: the lock made
+ * an M:N yield 15 to 40% slower than an M:1 one).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -64,6 +66,7 @@
 #include "account.h"
 #include "clock.h"
 #include "futex.h"
+#include "membarrier.h"
 #include "poller.h"
 #include "sched_user.h"
 #include "snapshot.h"
@@ -137,7 +140,9 @@ static struct tmm_thread *fifo_pop(struct tmm_thread **head, struct tmm_thread *
  *
  * Under M:1 only the one worker touches its processor's queue (a thread tmm
  * did not create makes threads runnable through the global queue), so the
- * queue needs neither its lock nor ordered stores there.
+ * queue needs neither its lock nor ordered stores there.  Under M:N two
+ * threads yielding to each other trade places in the processor's yield slot
+ * without the lock (below).
  */
 static void stack_push(struct tmm_proc *p, struct tmm_thread *t)
 {
@@ -198,58 +203,184 @@ static void queue_unlock(struct tmm_proc *p)
 		tmm_spin_unlock(&p->lock);
 }
 
-static void proc_push(struct tmm_proc *p, struct tmm_thread *t, int top)
+/*
+ * The yield slot.  Two threads that yield to each other on one processor
+ * trade places through it without the queue's lock: a yield that leaves
+ * nothing else queued puts the yielding thread there instead of in the FIFO,
+ * and the next yield takes it back out.  It is the FIFO's last place: taken
+ * after the FIFO, and emptied into the FIFO before the owner queues anything
+ * behind it.  Only the processor's owner uses it, in a slot section
+ * (slot_enter); under M:N the rare others that must (a thief taking the lone
+ * thread there, the monitor handing the processor to another worker) first
+ * keep the owner out with slot_fence, whose membarrier stands in for the
+ * fence the owner's section would otherwise need at every yield
+ * (membarrier.h).  Without membarrier the slot stays empty and yields take
+ * the lock.
+ */
+static inline __attribute__((always_inline)) int slot_enter(struct tmm_worker *w,
+							    struct tmm_proc *p)
 {
-	queue_lock(p);
-	if (top)
-		stack_push(p, t);
-	else
-		fifo_push(&p->head, &p->tail, t);
-	/* An idle worker reads it under the lock before it sleeps (queued_work). */
-	__atomic_store_n(&p->len, p->len + 1, __ATOMIC_RELAXED);
-	queue_unlock(p);
-}
-
-/* p->lock held (M:N).  The owner's pick; with @fair, the FIFO first. */
-static struct tmm_thread *queue_take(struct tmm_proc *p, int fair)
-{
-	struct tmm_thread *t;
-
-	if (fair)
-		return (t = fifo_pop(&p->head, &p->tail)) ? t : stack_pop(p);
-	return (t = stack_pop(p)) ? t : fifo_pop(&p->head, &p->tail);
-}
-
-static struct tmm_thread *proc_pop(struct tmm_proc *p, int fair)
-{
-	struct tmm_thread *t;
-
-	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
+	if (!tmm_us.shared)
+		return 1;
+	if (!tmm_us.slot_ok)
 		return 0;
-	queue_lock(p);
-	t = queue_take(p, fair);
-	if (t)
-		__atomic_store_n(&p->len, p->len - 1, __ATOMIC_RELAXED);
-	queue_unlock(p);
-	return t;
+	__atomic_store_n(&p->slot_busy, 1, __ATOMIC_RELAXED);
+	/* No fence: slot_fence's membarrier orders this store with its reads. */
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&p->slot_fence, __ATOMIC_ACQUIRE) &&
+	    __atomic_load_n(&p->status, __ATOMIC_RELAXED) >> 2 == w->id)
+		return 1;
+	__atomic_store_n(&p->slot_busy, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void slot_leave(struct tmm_proc *p, int entered)
+{
+	if (entered && tmm_us.shared)
+		__atomic_store_n(&p->slot_busy, 0, __ATOMIC_RELEASE);
 }
 
 /*
- * Takes the thread to run next and puts @self at the FIFO's tail, in one go;
- * NULL (and @self not queued) when the queue is empty.  The length does not
- * change, so no idle worker needs waking.
+ * Under M:N with the slots in use: waits until @p's owner is out of its slot
+ * section and keeps it out (its slot_enter fails) until slot_unfence.  The
+ * owner may wait for the queue's lock inside a section, so this must not be
+ * called with that lock held.  Several may fence at once: it is a count.
  */
-static struct tmm_thread *proc_swap(struct tmm_proc *p, struct tmm_thread *self)
+static void slot_fence(struct tmm_proc *p)
 {
-	struct tmm_thread *t;
+	unsigned int spins = 0;
 
-	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
-		return 0;
+	__atomic_fetch_add(&p->slot_fence, 1, __ATOMIC_SEQ_CST);
+	tmm_membarrier();
+	while (__atomic_load_n(&p->slot_busy, __ATOMIC_ACQUIRE)) {
+		if (++spins < 128)
+			__builtin_ia32_pause();
+		else
+			sched_yield();
+	}
+}
+
+static void slot_unfence(struct tmm_proc *p)
+{
+	__atomic_fetch_sub(&p->slot_fence, 1, __ATOMIC_RELEASE);
+}
+
+/* The slot's thread, if any, as a hint: only a slot section may act on it. */
+static int slot_taken(struct tmm_proc *p)
+{
+	return __atomic_load_n(&p->slot, __ATOMIC_RELAXED) != 0;
+}
+
+/* In a slot section: takes the slot's thread. */
+static struct tmm_thread *slot_take(struct tmm_proc *p)
+{
+	struct tmm_thread *t = __atomic_load_n(&p->slot, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&p->slot, 0, __ATOMIC_RELAXED);
+	return t;
+}
+
+/* @t on @p's stack (@top) or at the FIFO's end, behind the slot's thread. */
+static void proc_push(struct tmm_worker *w, struct tmm_proc *p, struct tmm_thread *t, int top)
+{
+	struct tmm_thread *last = 0;
+	int in_slot = 0;
+
+	if (!top && slot_taken(p) && (in_slot = slot_enter(w, p)))
+		last = slot_take(p);
 	queue_lock(p);
-	t = queue_take(p, 0);
-	if (t)
-		fifo_push(&p->head, &p->tail, self);
+	if (top) {
+		stack_push(p, t);
+	} else {
+		if (last)
+			fifo_push(&p->head, &p->tail, last);
+		fifo_push(&p->head, &p->tail, t);
+	}
+	/* An idle worker reads it under the lock before it sleeps (queued_work). */
+	__atomic_store_n(&p->len, p->len + 1 + !!last, __ATOMIC_RELAXED);
 	queue_unlock(p);
+	slot_leave(p, in_slot);
+}
+
+/* p->lock held (M:N).  The stack's top, else the FIFO's head. */
+static struct tmm_thread *queue_take(struct tmm_proc *p)
+{
+	struct tmm_thread *t = stack_pop(p);
+
+	return t ? t : fifo_pop(&p->head, &p->tail);
+}
+
+/*
+ * The owner's pick: the stack, then the FIFO, then the slot; with @fair the
+ * FIFO and the slot first.
+ */
+static struct tmm_thread *proc_pop(struct tmm_worker *w, struct tmm_proc *p, int fair)
+{
+	struct tmm_thread *t = 0;
+	int in_slot;
+
+	if (__atomic_load_n(&p->len, __ATOMIC_ACQUIRE)) {
+		queue_lock(p);
+		t = fair ? fifo_pop(&p->head, &p->tail) : queue_take(p);
+		if (t)
+			__atomic_store_n(&p->len, p->len - 1, __ATOMIC_RELAXED);
+		queue_unlock(p);
+		if (t)
+			return t;
+	}
+	if (slot_taken(p) && (in_slot = slot_enter(w, p))) {
+		t = slot_take(p);
+		slot_leave(p, in_slot);
+		if (t)
+			return t;
+	}
+	return fair ? proc_pop(w, p, 0) : 0;
+}
+
+/*
+ * Takes the thread to run next and queues @self behind everything else, in
+ * one go; NULL (and @self not queued) when nothing else is queued.  With
+ * nothing else left queued, @self goes to the slot: two threads yielding to
+ * each other then trade places there without the lock.  The number queued
+ * does not change, so no idle worker needs waking.
+ */
+static struct tmm_thread *proc_swap(struct tmm_worker *w, struct tmm_proc *p,
+				    struct tmm_thread *self)
+{
+	int in_slot = slot_enter(w, p);
+	struct tmm_thread *t, *last = in_slot ? __atomic_load_n(&p->slot, __ATOMIC_RELAXED) : 0;
+	unsigned long len;
+
+	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE)) {
+		if (last)
+			__atomic_store_n(&p->slot, self, __ATOMIC_RELAXED);
+		slot_leave(p, in_slot);
+		return last;
+	}
+	queue_lock(p);
+	len = p->len;
+	t = queue_take(p);
+	if (t) {
+		len--;
+		if (last) { /* it yielded before @self: its turn comes first */
+			fifo_push(&p->head, &p->tail, last);
+			len++;
+		}
+		if (in_slot && !len) {
+			__atomic_store_n(&p->slot, self, __ATOMIC_RELAXED);
+		} else {
+			if (last)
+				__atomic_store_n(&p->slot, 0, __ATOMIC_RELAXED);
+			fifo_push(&p->head, &p->tail, self);
+			len++;
+		}
+	} else if (last) { /* a thief emptied the queue meanwhile */
+		t = last;
+		__atomic_store_n(&p->slot, self, __ATOMIC_RELAXED);
+	}
+	__atomic_store_n(&p->len, len, __ATOMIC_RELAXED);
+	queue_unlock(p);
+	slot_leave(p, in_slot);
 	return t;
 }
 
@@ -315,20 +446,37 @@ static int lone_thread_stealable(struct tmm_worker *w, struct tmm_proc *victim)
 	return now - w->grace_since >= STEAL_GRACE_NS;
 }
 
+/* The lone thread in @victim's slot, taken from its owner's hands (slot_fence). */
+static struct tmm_thread *steal_slot(struct tmm_proc *victim)
+{
+	struct tmm_thread *t;
+
+	slot_fence(victim);
+	/* Other thieves may have fenced too: one of them gets it. */
+	t = __atomic_exchange_n(&victim->slot, 0, __ATOMIC_ACQ_REL);
+	slot_unfence(victim);
+	return t;
+}
+
 /*
  * Moves half of @victim's queue (at least one), the bottom of its stack
  * first, to @w's processor @p; returns the first taken to run.  Only one
  * queue lock is held at a time: two workers stealing from each other must
- * not wait for each other's lock.
+ * not wait for each other's lock.  The slot's thread is taken only when it
+ * is the only one.
  */
 static struct tmm_thread *steal_from(struct tmm_worker *w, struct tmm_proc *p,
 				     struct tmm_proc *victim)
 {
 	struct tmm_thread *first, *head = 0, *tail = 0, *t;
 	unsigned long n, taken = 0, len = __atomic_load_n(&victim->len, __ATOMIC_ACQUIRE);
+	int slotted = slot_taken(victim);
 
-	if (!len || (len == 1 && !lone_thread_stealable(w, victim)) ||
-	    !tmm_spin_trylock(&victim->lock))
+	if ((!len && !slotted) || (len + slotted == 1 && !lone_thread_stealable(w, victim)))
+		return 0;
+	if (!len)
+		return steal_slot(victim);
+	if (!tmm_spin_trylock(&victim->lock))
 		return 0;
 	n = (victim->len + 1) / 2;
 	while (taken < n &&
@@ -340,7 +488,7 @@ static struct tmm_thread *steal_from(struct tmm_worker *w, struct tmm_proc *p,
 	tmm_spin_unlock(&victim->lock);
 	first = fifo_pop(&head, &tail);
 	while ((t = fifo_pop(&head, &tail)))
-		proc_push(p, t, 0);
+		proc_push(w, p, t, 0);
 	return first;
 }
 
@@ -365,7 +513,8 @@ static int stealable(struct tmm_proc *p)
 
 	for (i = 0; i < tmm_us.nprocs; i++)
 		if (&tmm_us.procs[i] != p &&
-		    __atomic_load_n(&tmm_us.procs[i].len, __ATOMIC_ACQUIRE))
+		    (__atomic_load_n(&tmm_us.procs[i].len, __ATOMIC_ACQUIRE) ||
+		     slot_taken(&tmm_us.procs[i])))
 			return 1;
 	return 0;
 }
@@ -433,7 +582,7 @@ static void make_ready(struct tmm_thread *t, int top)
 		return;
 	}
 	if (p)
-		proc_push(p, t, top);
+		proc_push(w, p, t, top);
 	else
 		global_push(t);
 	/*
@@ -595,12 +744,12 @@ static struct tmm_thread *find_runnable(struct tmm_worker *w)
 	if (p->tick % GLOBAL_QUEUE_EVERY == 0 || w->fair_pick) {
 		w->fair_pick = 0;
 		tmm_poller_poll_now();
-		if ((t = global_pop()) || (t = proc_pop(p, 1)))
+		if ((t = global_pop()) || (t = proc_pop(w, p, 1)))
 			return t;
 	} else if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE)) {
 		tmm_poller_poll_now();
 	}
-	if ((t = proc_pop(p, 0)) || (t = global_pop()))
+	if ((t = proc_pop(w, p, 0)) || (t = global_pop()))
 		return t;
 	return steal(w, p);
 }
@@ -622,7 +771,7 @@ static int queued_work(struct tmm_proc *own)
 		unsigned long len;
 
 		queue_lock(q);
-		len = q->len;
+		len = q->len + (unsigned long)slot_taken(q);
 		queue_unlock(q);
 		if (len > 1 || (len && (q == own || owner_idle(q))))
 			return 1;
@@ -853,6 +1002,14 @@ int tmm_proc_hand_over(struct tmm_proc *p, uint64_t taken_from)
 	struct tmm_worker *w, *old = __atomic_load_n(&p->owner, __ATOMIC_ACQUIRE);
 	int err = 0;
 
+	/*
+	 * The status no longer names @old, whose slot section, if it was in
+	 * one, ends before the processor changes hands; its later ones fail.
+	 */
+	if (tmm_us.slot_ok) {
+		slot_fence(p);
+		slot_unfence(p);
+	}
 	tmm_spin_lock(&tmm_us.workers_lock);
 	w = tmm_us.spares;
 	if (w) {
@@ -872,7 +1029,7 @@ int tmm_proc_hand_over(struct tmm_proc *p, uint64_t taken_from)
 
 int tmm_proc_work_waiting(struct tmm_proc *p, uint64_t now)
 {
-	if (__atomic_load_n(&p->len, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&p->len, __ATOMIC_ACQUIRE) || slot_taken(p))
 		return 1;
 	if (__atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST))
 		return 0; /* an idle worker will take global work, timers and others' queues */
@@ -898,6 +1055,7 @@ int tmm_user_start(unsigned int nprocs)
 	tmm_timers_init(&tmm_user_timers);
 	tmm_us.nprocs = nprocs;
 	tmm_us.shared = tmm_monitor_kick != 0;
+	tmm_us.slot_ok = !tmm_us.shared || tmm_membarrier_register();
 	tmm_us.procs = aligned_alloc(_Alignof(struct tmm_proc), nprocs * sizeof(*tmm_us.procs));
 	if (tmm_us.procs)
 		memset(tmm_us.procs, 0, nprocs * sizeof(*tmm_us.procs));
@@ -1055,7 +1213,7 @@ static void switch_away(struct tmm_thread *self, enum tmm_request req)
 			next = 0;
 		}
 	} else if (p) {
-		next = req == TMM_REQ_YIELD ? proc_swap(p, self) : proc_pop(p, 0);
+		next = req == TMM_REQ_YIELD ? proc_swap(w, p, self) : proc_pop(w, p, 0);
 	}
 	/* Nothing else waits here (another processor's worker runs its own queue). */
 	if (!next && p && req == TMM_REQ_YIELD &&

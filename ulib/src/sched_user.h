@@ -22,6 +22,10 @@ struct tmm_proc {
 	uint64_t status;		 /* owner id << 2 | PROC_*, atomic */
 	uint64_t tick;			 /* times its worker entered a thread, atomic */
 	struct tmm_worker *owner;
+	/* the yield slot: the FIFO's last thread, kept by the owner without the lock */
+	struct tmm_thread *slot;
+	int slot_busy;		/* the owner is in a slot section (slot_enter), atomic */
+	int slot_fence;		/* how many kernel threads keep the owner out of the slot, atomic */
 } __attribute__((aligned(64))); /* a cache line each: every switch writes its own */
 
 #define PROC_SCHED 1u	/* its worker is in the scheduler or idle */
@@ -60,7 +64,8 @@ struct tmm_worker {
 
 struct tmm_user_sched {
 	unsigned int nprocs;
-	int shared; /* M:N: other kernel threads use the processors' queues (M:1: no locks) */
+	int shared;  /* M:N: other kernel threads use the processors' queues (M:1: no locks) */
+	int slot_ok; /* the yield slots are used: M:1, or M:N with membarrier */
 	struct tmm_proc *procs;
 	struct tmm_worker *first;     /* the kernel thread that called tmm_init */
 	struct tmm_spin workers_lock; /* guards the list, the spare list, the count */
