@@ -12,6 +12,8 @@
 #                        programs the VM tests run (linked with libtmm.a);
 #                        in the guest they are in /tmm/bin, on the PATH
 #   selftests/vm/*       scripts copied into the VM beside the tests
+#   selftests/no_membarrier.c   a launcher the host tests also run under: M:N
+#                        without membarrier (its fallback)
 
 KSFT_TARBALL ?= /usr/src/linux-source-6.1.tar.xz
 KSFT_DIR     := $(O)/kselftest
@@ -48,7 +50,12 @@ VM_SCRIPTS     := $(patsubst selftests/vm/%,$(O)/selftests/vm/%,$(wildcard selft
 SELFTEST_HDRS  := $(wildcard selftests/*.h selftests/ulib/*.h) $(KSFT_HDRS)
 
 .PHONY: selftests
-selftests: $(ULIB_TESTS) $(ULIB_SAN_TESTS) $(VM_TESTS) $(VM_SCRIPTS) $(VM_WORKLOADS)
+selftests: $(ULIB_TESTS) $(ULIB_SAN_TESTS) $(VM_TESTS) $(VM_SCRIPTS) $(VM_WORKLOADS) \
+	   $(O)/selftests/no-membarrier
+
+$(O)/selftests/no-membarrier: selftests/no_membarrier.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
 
 $(O)/selftests/ulib/%: selftests/ulib/%.c $(SELFTEST_HDRS) $(O)/lib/libtmm.a
 	@mkdir -p $(dir $@)
@@ -82,7 +89,7 @@ $(O)/selftests/vm/%: selftests/vm/%
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-check-host: $(ULIB_TESTS) $(ULIB_SAN_TESTS)
+check-host: $(ULIB_TESTS) $(ULIB_SAN_TESTS) $(O)/selftests/no-membarrier
 	@selftests/run-host $(O)
 
 check-vm: all
