@@ -1,8 +1,8 @@
 /*
  * no-membarrier CMD [ARG...] — runs CMD with the membarrier system call
  * refused (ENOSYS), as an old kernel or a sandbox would: the host tests run
- * under it too, so M:N's fallback without the yield slot (sched_user.c) is
- * tested.  A seccomp filter, kept across exec.
+ * under it too, so M:N's fallback without the owner's slots (sched_user.c)
+ * is tested.  A seccomp filter, kept across exec.
  */
 #include <errno.h>
 #include <linux/audit.h>

@@ -240,8 +240,8 @@ static void *yield_partner(void *arg)
 
 /*
  * Two threads yielding to each other on one processor, then one stops
- * switching: the other, waiting for its turn (under M:N in the processor's
- * yield slot), goes on beside it on another kernel thread.
+ * switching: the other, waiting for its turn (under M:N in a slot of its
+ * processor), goes on beside it on another kernel thread.
  */
 TEST_F(rt, yield_partner_runs_beside_a_thread_that_stops_switching)
 {

@@ -55,8 +55,8 @@
  * CPU the machine may need); always switching through g0 (simple, since
  * the next context never has anything to finish, but two switches each
  * time); lock-free Chase-Lev deques (an owner's pop still needs a fence,
- * which on x86 costs what the lock does; the yield slot, fenced on the
- * thief's side with membarrier, removes it where it mattered: the lock made
+ * which on x86 costs what the lock does; the owner's slots, fenced on the
+ * thief's side with membarrier, remove it where it mattered: the lock made
  * an M:N yield 15 to 40% slower than an M:1 one).
  */
 #include <errno.h>
@@ -140,9 +140,10 @@ static struct tmm_thread *fifo_pop(struct tmm_thread **head, struct tmm_thread *
  *
  * Under M:1 only the one worker touches its processor's queue (a thread tmm
  * did not create makes threads runnable through the global queue), so the
- * queue needs neither its lock nor ordered stores there.  Under M:N two
- * threads yielding to each other trade places in the processor's yield slot
- * without the lock (below).
+ * queue needs neither its lock nor ordered stores there.  Under M:N the
+ * stack's top and the FIFO's last place are slots only the owner touches,
+ * without the lock (below): a create+join, and two threads yielding to each
+ * other, take no lock.
  */
 static void stack_push(struct tmm_proc *p, struct tmm_thread *t)
 {
@@ -204,18 +205,18 @@ static void queue_unlock(struct tmm_proc *p)
 }
 
 /*
- * The yield slot.  Two threads that yield to each other on one processor
- * trade places through it without the queue's lock: a yield that leaves
- * nothing else queued puts the yielding thread there instead of in the FIFO,
- * and the next yield takes it back out.  It is the FIFO's last place: taken
- * after the FIFO, and emptied into the FIFO before the owner queues anything
- * behind it.  Only the processor's owner uses it, in a slot section
- * (slot_enter); under M:N the rare others that must (a thief taking the lone
- * thread there, the monitor handing the processor to another worker) first
- * keep the owner out with slot_fence, whose membarrier stands in for the
- * fence the owner's section would otherwise need at every yield
- * (membarrier.h).  Without membarrier the slot stays empty and yields take
- * the lock.
+ * The owner's slots: @next, the stack's top (the thread a create or an exit
+ * just readied, which in a create+join is the only one queued), and @last,
+ * the FIFO's last place (a yield that leaves nothing else queued puts the
+ * yielding thread there, so two threads yielding to each other trade places
+ * through it).  Only the processor's owner uses them, in a slot section
+ * (slot_enter), without the queue's lock: a create+join and a yield between
+ * two threads take no lock at all.  Under M:N the rare others that must
+ * reach them (a thief taking the lone thread there, the monitor handing the
+ * processor to another worker) first keep the owner out with slot_fence,
+ * whose membarrier stands in for the fence the owner's section would
+ * otherwise need (membarrier.h).  Without membarrier the slots stay empty
+ * and the queue takes everything, under its lock.
  */
 static inline __attribute__((always_inline)) int slot_enter(struct tmm_worker *w,
 							    struct tmm_proc *p)
@@ -265,29 +266,50 @@ static void slot_unfence(struct tmm_proc *p)
 	__atomic_fetch_sub(&p->slot_fence, 1, __ATOMIC_RELEASE);
 }
 
-/* The slot's thread, if any, as a hint: only a slot section may act on it. */
-static int slot_taken(struct tmm_proc *p)
+/* How many threads the slots hold, as a hint: only a slot section may act on them. */
+static unsigned long slots_taken(struct tmm_proc *p)
 {
-	return __atomic_load_n(&p->slot, __ATOMIC_RELAXED) != 0;
+	return (unsigned long)(__atomic_load_n(&p->next, __ATOMIC_RELAXED) != 0) +
+	       (__atomic_load_n(&p->last, __ATOMIC_RELAXED) != 0);
 }
 
-/* In a slot section: takes the slot's thread. */
-static struct tmm_thread *slot_take(struct tmm_proc *p)
+/* In a slot section: empties @slot, returning what it held. */
+static struct tmm_thread *slot_take(struct tmm_thread **slot)
 {
-	struct tmm_thread *t = __atomic_load_n(&p->slot, __ATOMIC_RELAXED);
+	struct tmm_thread *t = __atomic_load_n(slot, __ATOMIC_RELAXED);
 
-	__atomic_store_n(&p->slot, 0, __ATOMIC_RELAXED);
+	if (t)
+		__atomic_store_n(slot, 0, __ATOMIC_RELAXED);
 	return t;
 }
 
-/* @t on @p's stack (@top) or at the FIFO's end, behind the slot's thread. */
+static void slot_put(struct tmm_thread **slot, struct tmm_thread *t)
+{
+	__atomic_store_n(slot, t, __ATOMIC_RELAXED);
+}
+
+/*
+ * @t on top of @p's stack (@top: in @next, the one there before moving onto
+ * the stack), or at the FIFO's end, behind the thread in @last.
+ */
 static void proc_push(struct tmm_worker *w, struct tmm_proc *p, struct tmm_thread *t, int top)
 {
 	struct tmm_thread *last = 0;
 	int in_slot = 0;
 
-	if (!top && slot_taken(p) && (in_slot = slot_enter(w, p)))
-		last = slot_take(p);
+	if (top && (in_slot = slot_enter(w, p))) {
+		struct tmm_thread *older = slot_take(&p->next);
+
+		slot_put(&p->next, t);
+		slot_leave(p, in_slot);
+		if (!older)
+			return;
+		t = older;
+		in_slot = 0;
+	} else if (!top && __atomic_load_n(&p->last, __ATOMIC_RELAXED) &&
+		   (in_slot = slot_enter(w, p))) {
+		last = slot_take(&p->last);
+	}
 	queue_lock(p);
 	if (top) {
 		stack_push(p, t);
@@ -310,15 +332,30 @@ static struct tmm_thread *queue_take(struct tmm_proc *p)
 	return t ? t : fifo_pop(&p->head, &p->tail);
 }
 
-/*
- * The owner's pick: the stack, then the FIFO, then the slot; with @fair the
- * FIFO and the slot first.
- */
-static struct tmm_thread *proc_pop(struct tmm_worker *w, struct tmm_proc *p, int fair)
+/* The thread in @slot, if the caller may take it. */
+static struct tmm_thread *slot_pop(struct tmm_worker *w, struct tmm_proc *p,
+				   struct tmm_thread **slot)
 {
 	struct tmm_thread *t = 0;
 	int in_slot;
 
+	if (__atomic_load_n(slot, __ATOMIC_RELAXED) && (in_slot = slot_enter(w, p))) {
+		t = slot_take(slot);
+		slot_leave(p, in_slot);
+	}
+	return t;
+}
+
+/*
+ * The owner's pick: @next, the stack, the FIFO, @last; with @fair the FIFO
+ * and @last first.
+ */
+static struct tmm_thread *proc_pop(struct tmm_worker *w, struct tmm_proc *p, int fair)
+{
+	struct tmm_thread *t;
+
+	if (!fair && (t = slot_pop(w, p, &p->next)))
+		return t;
 	if (__atomic_load_n(&p->len, __ATOMIC_ACQUIRE)) {
 		queue_lock(p);
 		t = fair ? fifo_pop(&p->head, &p->tail) : queue_take(p);
@@ -328,55 +365,54 @@ static struct tmm_thread *proc_pop(struct tmm_worker *w, struct tmm_proc *p, int
 		if (t)
 			return t;
 	}
-	if (slot_taken(p) && (in_slot = slot_enter(w, p))) {
-		t = slot_take(p);
-		slot_leave(p, in_slot);
-		if (t)
-			return t;
-	}
+	if ((t = slot_pop(w, p, &p->last)))
+		return t;
 	return fair ? proc_pop(w, p, 0) : 0;
 }
 
 /*
- * Takes the thread to run next and queues @self behind everything else, in
- * one go; NULL (and @self not queued) when nothing else is queued.  With
- * nothing else left queued, @self goes to the slot: two threads yielding to
- * each other then trade places there without the lock.  The number queued
- * does not change, so no idle worker needs waking.
+ * Takes the thread to run next (as proc_pop) and queues @self behind
+ * everything else, in one go; NULL (and @self not queued) when nothing else
+ * is queued.  With nothing else left queued, @self goes to @last: two
+ * threads yielding to each other then trade places there without the lock.
+ * The number queued does not change, so no idle worker needs waking.
  */
 static struct tmm_thread *proc_swap(struct tmm_worker *w, struct tmm_proc *p,
 				    struct tmm_thread *self)
 {
 	int in_slot = slot_enter(w, p);
-	struct tmm_thread *t, *last = in_slot ? __atomic_load_n(&p->slot, __ATOMIC_RELAXED) : 0;
+	struct tmm_thread *t = in_slot ? slot_take(&p->next) : 0;
+	struct tmm_thread *last = in_slot ? __atomic_load_n(&p->last, __ATOMIC_RELAXED) : 0;
 	unsigned long len;
 
-	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE)) {
-		if (last)
-			__atomic_store_n(&p->slot, self, __ATOMIC_RELAXED);
+	if (!__atomic_load_n(&p->len, __ATOMIC_ACQUIRE) && !(t && last)) {
+		/* Nothing queued but one slot's thread, if any: trade places. */
+		if (!t)
+			t = last;
+		if (t)
+			slot_put(&p->last, self);
 		slot_leave(p, in_slot);
-		return last;
+		return t;
 	}
 	queue_lock(p);
 	len = p->len;
-	t = queue_take(p);
-	if (t) {
+	if (!t && (t = queue_take(p)))
 		len--;
+	if (t) {
 		if (last) { /* it yielded before @self: its turn comes first */
 			fifo_push(&p->head, &p->tail, last);
+			slot_put(&p->last, 0);
 			len++;
 		}
 		if (in_slot && !len) {
-			__atomic_store_n(&p->slot, self, __ATOMIC_RELAXED);
+			slot_put(&p->last, self);
 		} else {
-			if (last)
-				__atomic_store_n(&p->slot, 0, __ATOMIC_RELAXED);
 			fifo_push(&p->head, &p->tail, self);
 			len++;
 		}
 	} else if (last) { /* a thief emptied the queue meanwhile */
 		t = last;
-		__atomic_store_n(&p->slot, self, __ATOMIC_RELAXED);
+		slot_put(&p->last, self);
 	}
 	__atomic_store_n(&p->len, len, __ATOMIC_RELAXED);
 	queue_unlock(p);
@@ -446,14 +482,16 @@ static int lone_thread_stealable(struct tmm_worker *w, struct tmm_proc *victim)
 	return now - w->grace_since >= STEAL_GRACE_NS;
 }
 
-/* The lone thread in @victim's slot, taken from its owner's hands (slot_fence). */
+/* A thread in @victim's slots, taken from its owner's hands (slot_fence). */
 static struct tmm_thread *steal_slot(struct tmm_proc *victim)
 {
 	struct tmm_thread *t;
 
 	slot_fence(victim);
-	/* Other thieves may have fenced too: one of them gets it. */
-	t = __atomic_exchange_n(&victim->slot, 0, __ATOMIC_ACQ_REL);
+	/* Other thieves may have fenced too: one of them gets each thread. */
+	t = __atomic_exchange_n(&victim->next, 0, __ATOMIC_ACQ_REL);
+	if (!t)
+		t = __atomic_exchange_n(&victim->last, 0, __ATOMIC_ACQ_REL);
 	slot_unfence(victim);
 	return t;
 }
@@ -462,15 +500,15 @@ static struct tmm_thread *steal_slot(struct tmm_proc *victim)
  * Moves half of @victim's queue (at least one), the bottom of its stack
  * first, to @w's processor @p; returns the first taken to run.  Only one
  * queue lock is held at a time: two workers stealing from each other must
- * not wait for each other's lock.  The slot's thread is taken only when it
- * is the only one.
+ * not wait for each other's lock.  The slots' threads are taken only when
+ * nothing else is queued.
  */
 static struct tmm_thread *steal_from(struct tmm_worker *w, struct tmm_proc *p,
 				     struct tmm_proc *victim)
 {
 	struct tmm_thread *first, *head = 0, *tail = 0, *t;
 	unsigned long n, taken = 0, len = __atomic_load_n(&victim->len, __ATOMIC_ACQUIRE);
-	int slotted = slot_taken(victim);
+	unsigned long slotted = slots_taken(victim);
 
 	if ((!len && !slotted) || (len + slotted == 1 && !lone_thread_stealable(w, victim)))
 		return 0;
@@ -514,7 +552,7 @@ static int stealable(struct tmm_proc *p)
 	for (i = 0; i < tmm_us.nprocs; i++)
 		if (&tmm_us.procs[i] != p &&
 		    (__atomic_load_n(&tmm_us.procs[i].len, __ATOMIC_ACQUIRE) ||
-		     slot_taken(&tmm_us.procs[i])))
+		     slots_taken(&tmm_us.procs[i])))
 			return 1;
 	return 0;
 }
@@ -771,7 +809,7 @@ static int queued_work(struct tmm_proc *own)
 		unsigned long len;
 
 		queue_lock(q);
-		len = q->len + (unsigned long)slot_taken(q);
+		len = q->len + slots_taken(q);
 		queue_unlock(q);
 		if (len > 1 || (len && (q == own || owner_idle(q))))
 			return 1;
@@ -1029,7 +1067,7 @@ int tmm_proc_hand_over(struct tmm_proc *p, uint64_t taken_from)
 
 int tmm_proc_work_waiting(struct tmm_proc *p, uint64_t now)
 {
-	if (__atomic_load_n(&p->len, __ATOMIC_ACQUIRE) || slot_taken(p))
+	if (__atomic_load_n(&p->len, __ATOMIC_ACQUIRE) || slots_taken(p))
 		return 1;
 	if (__atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST))
 		return 0; /* an idle worker will take global work, timers and others' queues */

@@ -6,27 +6,37 @@
 #define TMM_SCHED_USER_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "runtime.h"
 #include "stack.h"
 #include "timer.h"
 
-/* A processor: the right to run tmm threads, with its own run queue. */
+/*
+ * A processor: the right to run tmm threads, with its own run queue.  What
+ * its owner writes at every switch and a thief reads when it looks for work
+ * is on the first cache line (a look at the queue reads that one line), what
+ * changes seldom on the second, the owner's slot-section flag on the third.
+ */
 struct tmm_proc {
-	unsigned int id;
 	struct tmm_spin lock;		 /* guards the run queue */
+	unsigned int len;		 /* queued on the stack and the FIFO; atomic reads */
 	struct tmm_thread *top, *bottom; /* created threads and joiners (sched_user.c) */
 	struct tmm_thread *head, *tail;	 /* a FIFO: yields and other wake-ups */
-	unsigned long len;		 /* both; atomic reads without the lock */
-	uint64_t status;		 /* owner id << 2 | PROC_*, atomic */
-	uint64_t tick;			 /* times its worker entered a thread, atomic */
+	/* the owner's slots, without the lock (sched_user.c): the stack's top, the FIFO's end */
+	struct tmm_thread *next, *last;
+	uint64_t tick; /* times its worker entered a thread, atomic */
+
+	unsigned int id __attribute__((aligned(64)));
+	uint64_t status; /* owner id << 2 | PROC_*, atomic */
 	struct tmm_worker *owner;
-	/* the yield slot: the FIFO's last thread, kept by the owner without the lock */
-	struct tmm_thread *slot;
-	int slot_busy;		/* the owner is in a slot section (slot_enter), atomic */
-	int slot_fence;		/* how many kernel threads keep the owner out of the slot, atomic */
-} __attribute__((aligned(64))); /* a cache line each: every switch writes its own */
+
+	int slot_busy __attribute__((aligned(64))); /* the owner is in a slot section, atomic */
+	int slot_fence; /* how many kernel threads keep the owner out of the slots, atomic */
+} __attribute__((aligned(64)));
+
+_Static_assert(offsetof(struct tmm_proc, tick) < 64, "a thief's look reads one line");
 
 #define PROC_SCHED 1u	/* its worker is in the scheduler or idle */
 #define PROC_RUNNING 2u /* its worker runs a tmm thread */
@@ -65,7 +75,7 @@ struct tmm_worker {
 struct tmm_user_sched {
 	unsigned int nprocs;
 	int shared;  /* M:N: other kernel threads use the processors' queues (M:1: no locks) */
-	int slot_ok; /* the yield slots are used: M:1, or M:N with membarrier */
+	int slot_ok; /* the owner's slots are used: M:1, or M:N with membarrier */
 	struct tmm_proc *procs;
 	struct tmm_worker *first;     /* the kernel thread that called tmm_init */
 	struct tmm_spin workers_lock; /* guards the list, the spare list, the count */
