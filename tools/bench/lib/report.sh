@@ -180,10 +180,10 @@ target_row() {
 
 # The median over the rounds of one figure of A divided by one of B taken in
 # the same round (workload, metric, system each), from runs.csv.  A round
-# runs the systems of a workload back to back, so a change of the machine's
-# speed between rounds (this machine has two, minutes apart) falls on both
-# sides of each quotient, where a quotient of the two medians may pair a
-# fast run of one with a slow run of the other.
+# runs the systems of a workload one after the other, so a change of the
+# machine's speed between rounds (this machine has two, minutes apart) falls
+# on both sides of each quotient, where a quotient of the two medians may
+# pair a fast run of one with a slow run of the other.
 paired_ratio() {
 	awk -F, -v wa="$2" -v ma="$3" -v sa="$4" -v wb="$5" -v mb="$6" -v sb="$7" '
 	NR > 1 && $1 == wa && $4 == ma && $2 == sa { a[$3] = $5 }
@@ -210,7 +210,7 @@ check_targets() {
 	echo "### Targets (ratios within this run)"
 	echo
 	echo "Each target is checked on the median of the per-round ratios (the two" \
-		"systems' runs of one round were back to back); the figures beside it" \
+		"systems' runs of one round were seconds apart); the figures beside it" \
 		"are the medians of the tables above."
 	echo
 	echo "| target | figures | result |"
