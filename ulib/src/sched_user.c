@@ -253,12 +253,8 @@ static void slot_fence(struct tmm_proc *p)
 
 	__atomic_fetch_add(&p->slot_fence, 1, __ATOMIC_SEQ_CST);
 	tmm_membarrier();
-	while (__atomic_load_n(&p->slot_busy, __ATOMIC_ACQUIRE)) {
-		if (++spins < 128)
-			__builtin_ia32_pause();
-		else
-			sched_yield();
-	}
+	while (__atomic_load_n(&p->slot_busy, __ATOMIC_ACQUIRE))
+		tmm_spin_wait(&spins);
 }
 
 static void slot_unfence(struct tmm_proc *p)
@@ -715,12 +711,8 @@ static void wait_off_cpu(struct tmm_thread *t)
 {
 	unsigned int spins = 0;
 
-	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE)) {
-		if (++spins < 128)
-			__builtin_ia32_pause();
-		else
-			sched_yield();
-	}
+	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		tmm_spin_wait(&spins);
 }
 
 /* @w is about to switch to @t, from g0 or straight from another thread. */

@@ -12,6 +12,18 @@
 
 #include "tmm.h" /* struct tmm_spin */
 
+/*
+ * One step of waiting for another kernel thread: a pause, or after 128 of
+ * them the CPU given up (the one waited for may have been preempted).
+ */
+static inline void tmm_spin_wait(unsigned int *spins)
+{
+	if (++*spins < 128)
+		__builtin_ia32_pause();
+	else
+		sched_yield();
+}
+
 static inline int tmm_spin_trylock(struct tmm_spin *s)
 {
 	return !__atomic_exchange_n(&s->locked, 1, __ATOMIC_ACQUIRE);
@@ -22,12 +34,8 @@ static inline void tmm_spin_lock(struct tmm_spin *s)
 	unsigned int spins = 0;
 
 	while (!tmm_spin_trylock(s)) {
-		while (__atomic_load_n(&s->locked, __ATOMIC_RELAXED)) {
-			if (++spins < 128)
-				__builtin_ia32_pause();
-			else
-				sched_yield();
-		}
+		while (__atomic_load_n(&s->locked, __ATOMIC_RELAXED))
+			tmm_spin_wait(&spins);
 	}
 }
 

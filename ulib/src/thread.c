@@ -11,11 +11,11 @@
  * each under its own lock; a kernel thread uses one shard, so kernel threads
  * creating and ending threads at once (fork-join under M:N) do not all meet
  * on one lock.  A create takes its shard's lock once (record, id, given
- * name and registration together); an exit takes the lock of the shard its thread is
- * registered in twice: out of the registry before its joiner is woken, and
- * once it terminated, out of the count tmm_fini waits for and, with the last
- * reference, back into that shard's pool.  Ids come to a shard ID_BLOCK at a
- * time (next_id_locked).  Each shard counts its live non-daemon threads
+ * name and registration together); an exit takes the lock of the shard its
+ * thread is registered in twice: out of the registry before its joiner is
+ * woken, and once it terminated, out of the count tmm_fini waits for and,
+ * with the last reference, back into that shard's pool.  Ids come to a shard
+ * ID_BLOCK at a time (next_id_locked).  Each shard counts its live non-daemon threads
  * under its lock; while tmm_fini waits, the exit that brings a count to zero
  * takes tmm_rt.reg.lock and wakes it (waiting on tmm_rt.reg) if all counts
  * are zero.  So a create+join makes few locked instructions: every one
