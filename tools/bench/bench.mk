@@ -1,5 +1,6 @@
 # Benchmarks: tmm's three models against pthreads, GNU Pth, Boost.Fiber, Go
-# and a bare Boost.Context switch (Documentation/bench.md).
+# and two references: a bare Boost.Context switch and plain compute on k
+# threads (Documentation/bench.md).
 #
 #   make bench                 install the bench packages, build, run, report
 #   make bench SKIP_DEPS=1     the same without the package step
@@ -22,9 +23,11 @@ BENCH_PTHREAD := $(call bench_progs,pthread,c)
 BENCH_PTH     := $(call bench_progs,pth,c)
 BENCH_FIBER   := $(call bench_progs,fiber,cpp)
 BENCH_CONTEXT := $(call bench_progs,context,cpp)
+BENCH_COMPUTE := $(call bench_progs,compute,c)
 BENCH_GO      := $(filter-out $(BENCH_OUT)/go-common,$(call bench_progs,go,go))
 BENCH_TMM     := $(call bench_progs,tmm,c)
-BENCH_PEERS   := $(BENCH_PTHREAD) $(BENCH_PTH) $(BENCH_FIBER) $(BENCH_CONTEXT) $(BENCH_GO)
+BENCH_PEERS   := $(BENCH_PTHREAD) $(BENCH_PTH) $(BENCH_FIBER) $(BENCH_CONTEXT) $(BENCH_COMPUTE) \
+		 $(BENCH_GO)
 
 # Go from Debian's golang-go, standard library only: caches under build/,
 # nothing written to $HOME, nothing downloaded.
@@ -54,6 +57,10 @@ bench-peers: $(BENCH_PEERS)
 bench-tmm: $(BENCH_TMM)
 
 $(BENCH_OUT)/pthread-%: tools/bench/pthread/%.c $(BENCH_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< -lpthread
+
+$(BENCH_OUT)/compute-%: tools/bench/compute/%.c $(BENCH_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< -lpthread
 

@@ -100,7 +100,8 @@ write_markdown() {
 
 markdown_tables() {
 	local w=$1 res=$2 failed=$3
-	awk -F, -v w="$w" -v labels="$(system_labels)" -v order="${SYSTEMS[*]}" -v nruns="$4" '
+	awk -F, -v w="$w" -v labels="$(system_labels)" -v order="${SYSTEMS[*]}" -v nruns="$4" \
+		-v refs="${REFERENCES[*]}" '
 	function fmt(v) {
 		v += 0
 		if (v >= 100 || v == int(v)) return sprintf("%.0f", v)
@@ -108,6 +109,7 @@ markdown_tables() {
 		return sprintf("%.2f", v)
 	}
 	function verdict(r, s) {
+		if (s in reference) return "reference"
 		if (r == "") return "—"
 		if (r == "inf") return "∞"
 		if (s ~ /^tmm-/) return sprintf("%.2f×", r)
@@ -118,6 +120,8 @@ markdown_tables() {
 	BEGIN {
 		n = split(labels, kv, ";")
 		for (i = 1; i <= n; i++) { split(kv[i], p, "="); label[p[1]] = p[2] }
+		n = split(refs, rs, " ")
+		for (i = 1; i <= n; i++) reference[rs[i]] = 1
 	}
 	FNR == 1 { file++; next }
 	file == 1 && $1 == w {
@@ -200,6 +204,25 @@ paired_ratio() {
 	}' "$1"
 }
 
+# The median over the rounds of A's speedup from workload W1 to W2 (its
+# figure in W1 over its figure in W2) divided by B's in the same round: how
+# much of what the machine gave B (the plain compute reference) A got.
+relative_speedup() {
+	awk -F, -v w1="$2" -v w2="$3" -v m="$4" -v sa="$5" -v sb="$6" '
+	NR > 1 && $4 == m && ($2 == sa || $2 == sb) && ($1 == w1 || $1 == w2) { v[$1, $2, $3] = $5; r[$3] = 1 }
+	END {
+		for (x in r)
+			if ((w1, sa, x) in v && (w2, sa, x) in v && (w1, sb, x) in v && (w2, sb, x) in v &&
+			    v[w2, sa, x] > 0 && v[w1, sb, x] > 0)
+				q[++n] = (v[w1, sa, x] / v[w2, sa, x]) / (v[w1, sb, x] / v[w2, sb, x])
+		if (!n)
+			exit
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && q[j - 1] > q[j]; j--) { t = q[j]; q[j] = q[j - 1]; q[j - 1] = t }
+		printf "%.3g", n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2
+	}' "$1"
+}
+
 # A figure as a person reads it: 58254, 132, 5.96.
 num() {
 	[[ -n $1 ]] && awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.3g"), v }'
@@ -250,6 +273,15 @@ check_targets() {
 	q=$(paired_ratio "$raw" forkjoin-1 forkjoin tmm-mn forkjoin-2 forkjoin tmm-mn)
 	target_row "tmm m:n fork-join on 2 kernel threads ≥ 1.8× faster than on 1" \
 		"$q" ">=" 1.8 "$(num "$t1") ms vs $(num "$t2") ms; per round $q×"
+	t1=$(median_of "$res" forkjoin-1 forkjoin compute)
+	t2=$(median_of "$res" forkjoin-2 forkjoin compute)
+	q=$(paired_ratio "$raw" forkjoin-1 forkjoin compute forkjoin-2 forkjoin compute)
+	if [[ -n $q ]]; then
+		echo "| the machine: plain compute on 2 kernel threads faster than on 1 (the ceiling" \
+			"for the row above) | $(num "$t1") ms vs $(num "$t2") ms; per round $q× | reference |"
+		q=$(relative_speedup "$raw" forkjoin-1 forkjoin-2 forkjoin tmm-mn compute)
+		echo "| tmm m:n's fork-join speedup over the machine's, per round | ${q:-—}× | reference |"
+	fi
 	mem=$(median_of "$res" live-1m mem_per_thread tmm-mn)
 	gomem=$(median_of "$res" live-1m mem_per_thread go)
 	peak=$(peak_of "$res" live-1m tmm-mn)
@@ -266,7 +298,8 @@ check_targets() {
 }
 
 # One PNG per workload: a panel per metric, a bar per system (the median)
-# with the min–max range; tmm's models in one colour, the peers in another.
+# with the min–max range; tmm's models, the peers and the references each in
+# a colour of their own.
 draw_charts() {
 	local res=$1 out=$2 w
 	mkdir -p "$out/chart-data"
@@ -285,7 +318,7 @@ draw_chart() {
 	cols=$(((n + rows - 1) / rows))
 	script="set terminal pngcairo noenhanced size $((560 * cols)),$((460 * rows + 20)) font 'DejaVu Sans,10'
 set output '$out/$w.png'
-set multiplot layout $rows,$cols title '$w: median of the runs, bar from min to max; tmm blue, peers orange'
+set multiplot layout $rows,$cols title '$w: median, min–max; tmm blue, peers orange, references grey'
 set style fill solid 0.8 border -1
 set boxwidth 0.7
 set grid ytics
@@ -295,9 +328,9 @@ set tmargin 5
 set offsets 0, 0, graph 0.1, 0"
 	for metric in $metrics; do
 		local data=$out/chart-data/$w.$metric.dat unit better scale scale_note
-		awk -F, -v w="$w" -v m="$metric" -v labels="$(system_labels)" '
+		awk -F, -v w="$w" -v m="$metric" -v labels="$(system_labels)" -v refs="${REFERENCES[*]}" '
 		BEGIN { n = split(labels, kv, ";"); for (i = 1; i <= n; i++) { split(kv[i], p, "="); l[p[1]] = p[2] } }
-		$1 == w && $2 == m { printf "\"%s\" %s %s %s %d\n", l[$5], $6, $7, $8, ($5 ~ /^tmm-/) ? 1 : 2 }' \
+		$1 == w && $2 == m { printf "\"%s\" %s %s %s %d\n", l[$5], $6, $7, $8, ($5 ~ /^tmm-/) ? 1 : (" " refs " " ~ " " $5 " ") ? 3 : 2 }' \
 			"$res" >"$data"
 		unit=$(awk -F, -v w="$w" -v m="$metric" '$1 == w && $2 == m { print $3; exit }' "$res")
 		better=$(awk -F, -v w="$w" -v m="$metric" '$1 == w && $2 == m { print $4; exit }' "$res")
@@ -314,7 +347,7 @@ set offsets 0, 0, graph 0.1, 0"
 		script+="
 set title \"$metric ($unit, $better is better${scale_note})\"
 set ylabel '$unit'
-plot '$data' using 0:2:(\$5 == 1 ? 0x2a6fdb : 0xe08a1e):xtic(1) with boxes lc rgb variable, \\
+plot '$data' using 0:2:(\$5 == 1 ? 0x2a6fdb : \$5 == 3 ? 0x9a9a9a : 0xe08a1e):xtic(1) with boxes lc rgb variable, \\
      '' using 0:2:3:4 with yerrorbars lc rgb 'black' pt 0, \\
      '' using 0:4:(\$2 >= 100 ? sprintf('%.0f', \$2) : sprintf('%.3g', \$2)) with labels offset 0,1.1 font ',9'"
 	done

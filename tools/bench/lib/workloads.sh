@@ -3,15 +3,18 @@
 # system is started for it.  Sourced by tools/bench/run.
 #
 # Systems: tmm under its three models (one program per workload, model from
-# TMM_MODEL), glibc pthreads, GNU Pth, Boost.Fiber, the Go runtime, and a bare
-# Boost.Context switch as the floor of the yield workload.
+# TMM_MODEL), glibc pthreads, GNU Pth, Boost.Fiber, the Go runtime, and two
+# references that are not peers: a bare Boost.Context switch as the floor of
+# the yield workload, and plain thread-free compute on the same number of
+# kernel threads as the ceiling of the fork-join speedup.
 
-SYSTEMS=(tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go context)
+SYSTEMS=(tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go context compute)
+REFERENCES=(context compute)
 
 declare -A SYSTEM_LABEL=(
 	[tmm-m1]="tmm m:1" [tmm-1to1]="tmm 1:1" [tmm-mn]="tmm m:n"
 	[pthread]="pthreads" [pth]="GNU Pth" [fiber]="Boost.Fiber" [go]="Go"
-	[context]="bare switch"
+	[context]="bare switch" [compute]="plain compute"
 )
 
 ncpus=$(nproc)
@@ -25,7 +28,7 @@ define_workloads() {
 		live_small_id=live-10k live_large_id=live-100k http_seconds=1
 	else
 		yield_rounds=300000 create_count=50000 mutex_rounds=100000 cond_rounds=50000
-		chan_rounds=100000 fib_n=21 live_small=100000 live_large=1000000 window_ms=300
+		chan_rounds=100000 fib_n=24 live_small=100000 live_large=1000000 window_ms=300
 		live_small_id=live-100k live_large_id=live-1m http_seconds=3
 	fi
 	WORKLOADS=(yield create mutex cond chan forkjoin-1 forkjoin-2
@@ -50,7 +53,8 @@ describe_of() {
 	forkjoin-*) echo "fib($fib_n) with a thread spawned for fib(n-1) at every call" \
 		"($(fib_spawns "$fib_n") threads) on ${1#forkjoin-} kernel thread(s)" \
 		"(TMM_KTHREADS, GOMAXPROCS, work-stealing threads, or CPUs by affinity" \
-		"for pthreads and tmm 1:1); total time." ;;
+		"for pthreads and tmm 1:1); total time. Plain compute is twelve thread-free" \
+		"fib($((fib_n + 4))) shared among as many pthreads: what the CPUs themselves give." ;;
 	live-*) echo "$(live_count "$1") threads created, each left asleep on one event;" \
 		"time per thread until all sleep, and resident memory per thread" \
 		"(getrusage peak, minus the peak before)." ;;
@@ -85,8 +89,9 @@ timeout_of() {
 # The systems that run a workload, in report order.
 systems_of() {
 	case $1 in
-	yield) echo "${SYSTEMS[@]}" ;;
+	yield) echo tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go context ;;
 	chan) echo tmm-m1 tmm-1to1 tmm-mn pth fiber go ;;
+	forkjoin-*) echo tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go compute ;;
 	*) echo tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go ;;
 	esac
 }
@@ -152,7 +157,7 @@ args_of() {
 	cond) echo "$cond_rounds" ;;
 	chan) echo "$chan_rounds" ;;
 	forkjoin-*)
-		if [[ $sys == fiber ]]; then echo "$fib_n ${w#forkjoin-}"; else echo "$fib_n"; fi
+		if [[ $sys == fiber || $sys == compute ]]; then echo "$fib_n ${w#forkjoin-}"; else echo "$fib_n"; fi
 		;;
 	live-*) live_count "$w" ;;
 	blocking) echo "$ncpus $ncpus $window_ms" ;;
