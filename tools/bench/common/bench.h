@@ -3,9 +3,10 @@
  *
  * A benchmark program runs one workload once and prints its figures as
  *
- *   bench: METRIC VALUE UNIT lower|higher
+ *   bench: METRIC VALUE UNIT lower|higher|neutral
  *
- * ("lower" when a smaller value is better).  tools/bench/run runs the
+ * ("lower" when a smaller value is better; "neutral" for a figure that
+ * describes the run rather than ranks the systems).  tools/bench/run runs the
  * programs interleaved, takes medians and draws the charts; the programs
  * themselves know nothing of repetitions, tables or peers.
  *
