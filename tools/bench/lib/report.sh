@@ -186,6 +186,13 @@ target_row() {
 	echo "| $what | $shown | $result |"
 }
 
+# The median of the numbers on standard input, one per line; nothing when
+# there are none.
+median_line() {
+	sort -g | awk '{ q[++n] = $1 }
+	END { if (n) printf "%.3g", n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2 }'
+}
+
 # The median over the rounds of one figure of A divided by one of B taken in
 # the same round (workload, metric, system each), from runs.csv.  A round
 # runs the systems of a workload one after the other, so a change of the
@@ -199,13 +206,8 @@ paired_ratio() {
 	END {
 		for (r in a)
 			if ((r in b) && b[r] > 0)
-				q[++n] = a[r] / b[r]
-		if (!n)
-			exit
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && q[j - 1] > q[j]; j--) { t = q[j]; q[j] = q[j - 1]; q[j - 1] = t }
-		printf "%.3g", n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2
-	}' "$1"
+				print a[r] / b[r]
+	}' "$1" | median_line
 }
 
 # The median over the rounds of A's speedup from workload W1 to W2 (its
@@ -218,13 +220,8 @@ relative_speedup() {
 		for (x in r)
 			if ((w1, sa, x) in v && (w2, sa, x) in v && (w1, sb, x) in v && (w2, sb, x) in v &&
 			    v[w2, sa, x] > 0 && v[w1, sb, x] > 0)
-				q[++n] = (v[w1, sa, x] / v[w2, sa, x]) / (v[w1, sb, x] / v[w2, sb, x])
-		if (!n)
-			exit
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && q[j - 1] > q[j]; j--) { t = q[j]; q[j] = q[j - 1]; q[j - 1] = t }
-		printf "%.3g", n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2
-	}' "$1"
+				print (v[w1, sa, x] / v[w2, sa, x]) / (v[w1, sb, x] / v[w2, sb, x])
+	}' "$1" | median_line
 }
 
 # A figure as a person reads it: 58254, 132, 5.96.
@@ -344,8 +341,12 @@ set offsets 0, 0, graph 0.1, 0"
 	for metric in $metrics; do
 		local data=$out/chart-data/$w.$metric.dat unit better scale scale_note
 		awk -F, -v w="$w" -v m="$metric" -v labels="$(system_labels)" -v refs="${REFERENCES[*]}" '
-		BEGIN { n = split(labels, kv, ";"); for (i = 1; i <= n; i++) { split(kv[i], p, "="); l[p[1]] = p[2] } }
-		$1 == w && $2 == m { printf "\"%s\" %s %s %s %d\n", l[$5], $6, $7, $8, ($5 ~ /^tmm-/) ? 1 : (" " refs " " ~ " " $5 " ") ? 3 : 2 }' \
+		BEGIN {
+			n = split(labels, kv, ";"); for (i = 1; i <= n; i++) { split(kv[i], p, "="); l[p[1]] = p[2] }
+			n = split(refs, rs, " "); for (i = 1; i <= n; i++) reference[rs[i]] = 1
+		}
+		# Colour: 1 tmm, 2 a peer, 3 a reference.
+		$1 == w && $2 == m { printf "\"%s\" %s %s %s %d\n", l[$5], $6, $7, $8, ($5 ~ /^tmm-/) ? 1 : ($5 in reference) ? 3 : 2 }' \
 			"$res" >"$data"
 		unit=$(awk -F, -v w="$w" -v m="$metric" '$1 == w && $2 == m { print $3; exit }' "$res")
 		better=$(awk -F, -v w="$w" -v m="$metric" '$1 == w && $2 == m { print $4; exit }' "$res")
