@@ -105,7 +105,11 @@ static void *child_thread(void *arg)
 	(void)arg;
 	for (spin = 0; spin < 1000000; spin++)
 		;
-	if (write(tid_pipe[1], &tid, sizeof(tid)) != sizeof(tid) || read(go_pipe[0], &c, 1) != 1)
+	// The first wait may begin before tracking does; the second begins
+	// after, so it is surely counted (a thread caught on its way to sleep
+	// when tracking starts is taken for running).
+	if (write(tid_pipe[1], &tid, sizeof(tid)) != sizeof(tid) || read(go_pipe[0], &c, 1) != 1 ||
+	    write(tid_pipe[1], &tid, sizeof(tid)) != sizeof(tid) || read(go_pipe[0], &c, 1) != 1)
 		_exit(1);
 	return NULL;
 }
@@ -143,7 +147,9 @@ TEST(exiting_threads_send_final_figures)
 	ASSERT_EQ((ssize_t)sizeof(tid), read(tid_pipe[0], &tid, sizeof(tid)));
 	ASSERT_EQ(0, tmm_nl_track(&nl, child, 0));
 
-	// The extra thread exits, once it has blocked in read.
+	// The extra thread waits in read a second time, now tracked, then exits.
+	ASSERT_EQ(1, write(go_pipe[1], &go, 1));
+	ASSERT_EQ((ssize_t)sizeof(tid), read(tid_pipe[0], &tid, sizeof(tid)));
 	ASSERT_EQ(0, wait_asleep(child, tid));
 	ASSERT_EQ(1, write(go_pipe[1], &go, 1));
 	ASSERT_EQ(0, event_next(&events, child, &ev));
