@@ -216,7 +216,9 @@ void tmm_account_migrate(struct tmm_thread *t)
  * @now: the time
  *
  * A guess from the task's state; a race with the thread's own switches
- * can only misplace the first few microseconds.
+ * can misplace the first few microseconds, and a thread caught on its way
+ * to sleep (state set, still on its CPU) is taken for running, so that
+ * one block goes uncounted.
  */
 void tmm_account_start(struct tmm_thread *t, struct task_struct *task,
 		       u64 now)
