@@ -94,6 +94,21 @@ size_t tmm_active_count(void);
 /* Calls fn for every live thread; stops early when fn returns non-zero. */
 int tmm_enumerate(int (*fn)(tmm_thread_t *thread, void *arg), void *arg);
 
+/* ---- Processors ---------------------------------------------------------------
+ *
+ * Where tmm threads run.  Under M:N a processor is one of the TMM_KTHREADS
+ * run queues, run by one kernel thread at a time; under M:1 it is the one
+ * kernel thread (processor 0); under 1:1, a CPU the process could use at
+ * tmm_init (the i-th of its affinity mask).  A thread bound to a processor
+ * runs only there: under M:N no other processor steals it and a wake-up
+ * queues it there, whoever wakes it; under 1:1 it is pinned to that CPU.
+ * Threads start unbound, whoever creates them.
+ */
+unsigned int tmm_processor_count(void); /* 0 before tmm_init */
+int tmm_current_processor(void);        /* the caller's; -1 when it has none */
+/* Binds the caller to @processor (-1: unbinds) and moves it there; EINVAL out of range. */
+int tmm_bind_processor(int processor);
+
 /* ---- Synchronisation types ------------------------------------------------------
  *
  * Complete types, usable as globals and locals.  Their fields are private to

@@ -85,6 +85,8 @@ struct tmm_thread {
 	int on_cpu;	   /* its context is live: 1 until the switch away completed, atomic */
 	struct tmm_thread *rq_next, *rq_prev;
 	struct tmm_worker *home; /* M:N: run only here (tmm_fini brings main home) */
+	/* processor index + 1 it is bound to, 0: none; changed only by itself, running */
+	unsigned int bound;
 
 	/* the guard page below the stack, for the overflow report (overflow.c) */
 	char *guard_lo, *guard_hi;
@@ -122,6 +124,10 @@ struct tmm_sched {
 	void (*yield)(struct tmm_thread *self);
 	/* Ends the calling thread after thread.c's exit steps. */
 	void (*exit)(struct tmm_thread *self) __attribute__((noreturn));
+	/* Processors (processor.c): how many, the caller's, binding the caller. */
+	unsigned int (*nprocessors)(void);
+	int (*processor)(void);
+	int (*bind)(struct tmm_thread *self, int processor);
 };
 
 extern const struct tmm_sched tmm_sched_m1, tmm_sched_1to1, tmm_sched_mn;

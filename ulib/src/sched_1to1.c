@@ -14,6 +14,10 @@
  * the stack and touches it after the thread function returned, so the
  * stack's life must be glibc's.
  *
+ * Processors are the CPUs of the process's affinity mask at tmm_init;
+ * binding pins the caller's kernel thread to one of them, and a bound
+ * thread's children get the whole mask back, as threads start unbound.
+ *
  * Rejected: pthread mutex/condition pairs per thread for parking (a futex
  * word is smaller and lets unpark run with spin locks held); joinable
  * pthreads (tmm_join is built on the seam like every other wait, and a
@@ -21,6 +25,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <time.h>
 
@@ -44,6 +49,9 @@ static void record_guard(struct tmm_thread *t)
 	t->guard_lo = (char *)lo - guard;
 	t->guard_hi = lo;
 }
+
+/* The CPUs the process could use at tmm_init: processor i is the i-th. */
+static cpu_set_t process_cpus;
 
 static void *kthread_main(void *arg)
 {
@@ -71,6 +79,9 @@ static int kt_spawn(struct tmm_thread *t)
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, size);
 	pthread_attr_setguardsize(&attr, page);
+	/* A pthread inherits its creator's affinity; a tmm thread starts unbound. */
+	if (tmm_current() && tmm_current()->bound)
+		pthread_attr_setaffinity_np(&attr, sizeof(process_cpus), &process_cpus);
 	err = pthread_create(&t->pthread, &attr, kthread_main, t);
 	pthread_attr_destroy(&attr);
 	return err;
@@ -138,8 +149,46 @@ __attribute__((noreturn)) static void kt_exit(struct tmm_thread *self)
 	pthread_exit(0);
 }
 
+static unsigned int kt_nprocessors(void)
+{
+	return (unsigned int)CPU_COUNT(&process_cpus);
+}
+
+static int kt_processor(void)
+{
+	int cpu = sched_getcpu(), i, index = 0;
+
+	if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &process_cpus))
+		return -1;
+	for (i = 0; i < cpu; i++)
+		index += !!CPU_ISSET(i, &process_cpus);
+	return index;
+}
+
+static int kt_bind(struct tmm_thread *self, int processor)
+{
+	cpu_set_t one;
+	int cpu, index = -1, err;
+
+	if (processor < 0) {
+		err = pthread_setaffinity_np(pthread_self(), sizeof(process_cpus), &process_cpus);
+	} else {
+		for (cpu = 0; cpu < CPU_SETSIZE && index < processor; cpu++)
+			index += !!CPU_ISSET(cpu, &process_cpus);
+		CPU_ZERO(&one);
+		CPU_SET(cpu - 1, &one);
+		/* The kernel moves the caller before it returns. */
+		err = pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+	}
+	if (!err)
+		self->bound = processor < 0 ? 0 : (unsigned int)processor + 1;
+	return err;
+}
+
 static int kt_start(void)
 {
+	if (sched_getaffinity(0, sizeof(process_cpus), &process_cpus))
+		CPU_ZERO(&process_cpus); /* no processors to bind to */
 	tmm_rt.main->snap_kthread = tmm_snapshot_kthread_add(tmm_rt.main_tid, TMM_ROLE_MAIN, 0);
 	tmm_account_start(tmm_rt.main);
 	return 0;
@@ -160,4 +209,7 @@ const struct tmm_sched tmm_sched_1to1 = {
     .wake = kt_wake,
     .yield = kt_yield,
     .exit = kt_exit,
+    .nprocessors = kt_nprocessors,
+    .processor = kt_processor,
+    .bind = kt_bind,
 };

@@ -34,4 +34,7 @@ const struct tmm_sched tmm_sched_m1 = {
     .wake = tmm_user_wake,
     .yield = tmm_user_yield,
     .exit = tmm_user_exit,
+    .nprocessors = tmm_user_nprocessors,
+    .processor = tmm_user_processor,
+    .bind = tmm_user_bind,
 };

@@ -186,6 +186,58 @@ static struct tmm_thread *stack_pop_bottom(struct tmm_proc *p)
 	return t;
 }
 
+/*
+ * A processor's FIFO, which also holds the threads bound to it (and no
+ * other processor's): bound_len counts them, so thieves know how much of
+ * the queue they may take.  A thread's binding changes only while it runs,
+ * never while it is queued.
+ */
+static void rq_push(struct tmm_proc *p, struct tmm_thread *t)
+{
+	fifo_push(&p->head, &p->tail, t);
+	if (t->bound)
+		__atomic_store_n(&p->bound_len, p->bound_len + 1, __ATOMIC_RELAXED);
+}
+
+static struct tmm_thread *rq_pop(struct tmm_proc *p)
+{
+	struct tmm_thread *t = fifo_pop(&p->head, &p->tail);
+
+	if (t && t->bound)
+		__atomic_store_n(&p->bound_len, p->bound_len - 1, __ATOMIC_RELAXED);
+	return t;
+}
+
+/* p->lock held.  The FIFO's first thread that is not bound, for a thief. */
+static struct tmm_thread *rq_pop_unbound(struct tmm_proc *p)
+{
+	struct tmm_thread *t, *prev = 0;
+
+	if (!p->bound_len)
+		return fifo_pop(&p->head, &p->tail);
+	for (t = p->head; t && t->bound; t = t->rq_next)
+		prev = t;
+	if (!t)
+		return 0;
+	if (prev)
+		prev->rq_next = t->rq_next;
+	else
+		p->head = t->rq_next;
+	if (p->tail == t)
+		p->tail = prev;
+	t->rq_next = 0;
+	return t;
+}
+
+/* How many of @p's queued threads a thief may take (a hint, without the lock). */
+static unsigned long unbound_len(struct tmm_proc *p)
+{
+	unsigned int len = __atomic_load_n(&p->len, __ATOMIC_ACQUIRE);
+	unsigned int bound = len ? __atomic_load_n(&p->bound_len, __ATOMIC_RELAXED) : 0;
+
+	return len > bound ? len - bound : 0;
+}
+
 /* Out of line: M:1's queue operations then save no registers for the spinning. */
 __attribute__((noinline)) static void queue_lock_shared(struct tmm_proc *p)
 {
@@ -311,8 +363,8 @@ static void proc_push(struct tmm_worker *w, struct tmm_proc *p, struct tmm_threa
 		stack_push(p, t);
 	} else {
 		if (last)
-			fifo_push(&p->head, &p->tail, last);
-		fifo_push(&p->head, &p->tail, t);
+			rq_push(p, last);
+		rq_push(p, t);
 	}
 	/* An idle worker reads it under the lock before it sleeps (queued_work). */
 	__atomic_store_n(&p->len, p->len + 1 + !!last, __ATOMIC_RELAXED);
@@ -325,7 +377,7 @@ static struct tmm_thread *queue_take(struct tmm_proc *p)
 {
 	struct tmm_thread *t = stack_pop(p);
 
-	return t ? t : fifo_pop(&p->head, &p->tail);
+	return t ? t : rq_pop(p);
 }
 
 /* The thread in @slot, if the caller may take it. */
@@ -354,7 +406,7 @@ static struct tmm_thread *proc_pop(struct tmm_worker *w, struct tmm_proc *p, int
 		return t;
 	if (__atomic_load_n(&p->len, __ATOMIC_ACQUIRE)) {
 		queue_lock(p);
-		t = fair ? fifo_pop(&p->head, &p->tail) : queue_take(p);
+		t = fair ? rq_pop(p) : queue_take(p);
 		if (t)
 			__atomic_store_n(&p->len, p->len - 1, __ATOMIC_RELAXED);
 		queue_unlock(p);
@@ -396,14 +448,14 @@ static struct tmm_thread *proc_swap(struct tmm_worker *w, struct tmm_proc *p,
 		len--;
 	if (t) {
 		if (last) { /* it yielded before @self: its turn comes first */
-			fifo_push(&p->head, &p->tail, last);
+			rq_push(p, last);
 			slot_put(&p->last, 0);
 			len++;
 		}
 		if (in_slot && !len) {
 			slot_put(&p->last, self);
 		} else {
-			fifo_push(&p->head, &p->tail, self);
+			rq_push(p, self);
 			len++;
 		}
 	} else if (last) { /* a thief emptied the queue meanwhile */
@@ -478,6 +530,17 @@ static int lone_thread_stealable(struct tmm_worker *w, struct tmm_proc *victim)
 	return now - w->grace_since >= STEAL_GRACE_NS;
 }
 
+/* Fenced: the thread in @slot, unless it is bound (another thief may race us for it). */
+static struct tmm_thread *steal_from_slot(struct tmm_thread **slot)
+{
+	struct tmm_thread *t = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+	if (!t || t->bound ||
+	    !__atomic_compare_exchange_n(slot, &t, 0, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return 0;
+	return t;
+}
+
 /* A thread in @victim's slots, taken from its owner's hands (slot_fence). */
 static struct tmm_thread *steal_slot(struct tmm_proc *victim)
 {
@@ -485,9 +548,9 @@ static struct tmm_thread *steal_slot(struct tmm_proc *victim)
 
 	slot_fence(victim);
 	/* Other thieves may have fenced too: one of them gets each thread. */
-	t = __atomic_exchange_n(&victim->next, 0, __ATOMIC_ACQ_REL);
+	t = steal_from_slot(&victim->next);
 	if (!t)
-		t = __atomic_exchange_n(&victim->last, 0, __ATOMIC_ACQ_REL);
+		t = steal_from_slot(&victim->last);
 	slot_unfence(victim);
 	return t;
 }
@@ -503,7 +566,7 @@ static struct tmm_thread *steal_from(struct tmm_worker *w, struct tmm_proc *p,
 				     struct tmm_proc *victim)
 {
 	struct tmm_thread *first, *head = 0, *tail = 0, *t;
-	unsigned long n, taken = 0, len = __atomic_load_n(&victim->len, __ATOMIC_ACQUIRE);
+	unsigned long n, taken = 0, len = unbound_len(victim);
 	unsigned long slotted = slots_taken(victim);
 
 	if ((!len && !slotted) || (len + slotted == 1 && !lone_thread_stealable(w, victim)))
@@ -512,9 +575,8 @@ static struct tmm_thread *steal_from(struct tmm_worker *w, struct tmm_proc *p,
 		return steal_slot(victim);
 	if (!tmm_spin_trylock(&victim->lock))
 		return 0;
-	n = (victim->len + 1) / 2;
-	while (taken < n &&
-	       ((t = stack_pop_bottom(victim)) || (t = fifo_pop(&victim->head, &victim->tail)))) {
+	n = (victim->len - victim->bound_len + 1) / 2;
+	while (taken < n && ((t = stack_pop_bottom(victim)) || (t = rq_pop_unbound(victim)))) {
 		fifo_push(&head, &tail, t);
 		taken++;
 	}
@@ -547,8 +609,7 @@ static int stealable(struct tmm_proc *p)
 
 	for (i = 0; i < tmm_us.nprocs; i++)
 		if (&tmm_us.procs[i] != p &&
-		    (__atomic_load_n(&tmm_us.procs[i].len, __ATOMIC_ACQUIRE) ||
-		     slots_taken(&tmm_us.procs[i])))
+		    (unbound_len(&tmm_us.procs[i]) || slots_taken(&tmm_us.procs[i])))
 			return 1;
 	return 0;
 }
@@ -599,13 +660,29 @@ static void wake_idle(struct tmm_proc *p)
 }
 
 /*
- * Makes @t runnable: the caller's processor's queue if it has one (on top
- * with @top), else the global one.
+ * @t, bound to @p, queued there by a thread on another processor (or on
+ * none): at the FIFO's end, under the lock, and @p's owner woken if idle.
+ * Only M:N binds (tmm_user_bind), so the queue has its lock.
+ */
+static void bound_push(struct tmm_proc *p, struct tmm_thread *t)
+{
+	queue_lock(p);
+	rq_push(p, t);
+	__atomic_store_n(&p->len, p->len + 1, __ATOMIC_RELAXED);
+	queue_unlock(p);
+	claim_sleeper(__atomic_load_n(&p->owner, __ATOMIC_ACQUIRE));
+}
+
+/*
+ * Makes @t runnable: its processor's queue if it is bound to one, else the
+ * caller's processor's queue if it has one (on top with @top), else the
+ * global one.
  */
 static void make_ready(struct tmm_thread *t, int top)
 {
 	struct tmm_worker *w = current_worker(), *home = t->home;
 	struct tmm_proc *p = w ? __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) : 0;
+	struct tmm_proc *bound = t->bound ? &tmm_us.procs[t->bound - 1] : 0;
 
 	if (tmm_state_of(t) != TMM_NEW)
 		tmm_thread_set_state(t, TMM_RUNNABLE);
@@ -615,8 +692,12 @@ static void make_ready(struct tmm_thread *t, int top)
 		tmm_worker_wake(home);
 		return;
 	}
+	if (bound && bound != p) {
+		bound_push(bound, t);
+		return;
+	}
 	if (p)
-		proc_push(w, p, t, top);
+		proc_push(w, p, t, top && !bound);
 	else
 		global_push(t);
 	/*
@@ -801,7 +882,7 @@ static int queued_work(struct tmm_proc *own)
 		unsigned long len;
 
 		queue_lock(q);
-		len = q->len + slots_taken(q);
+		len = q->len - (q == own ? 0 : q->bound_len) + slots_taken(q);
 		queue_unlock(q);
 		if (len > 1 || (len && (q == own || owner_idle(q))))
 			return 1;
@@ -1138,6 +1219,7 @@ void tmm_user_stop(void)
 	if (current_worker() != tmm_us.first)
 		switch_away(self, TMM_REQ_HOME);
 	self->home = 0;
+	self->bound = 0; /* the processors go */
 	if (tmm_monitor_stop)
 		tmm_monitor_stop();
 	tmm_account_stop(self);
@@ -1198,7 +1280,8 @@ int tmm_user_spawn(struct tmm_thread *t)
  * queue with, or NULL when the switch must go through g0: once in
  * GLOBAL_QUEUE_EVERY switches and yields (g0 expires timers, polls for I/O
  * and looks at the global queue), when the worker is asked to stop or to run
- * a handed-back thread, when @self must go home, and under M:N when the
+ * a handed-back thread, when @self must go home or to the processor it is
+ * bound to, and under M:N when the
  * monitor took the processor away (g0 then gives it up).
  */
 static struct tmm_proc *direct_proc(struct tmm_worker *w, struct tmm_thread *self)
@@ -1211,7 +1294,8 @@ static struct tmm_proc *direct_proc(struct tmm_worker *w, struct tmm_thread *sel
 		return 0;
 	}
 	w->direct_left--;
-	if (!p || self->home || __atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) ||
+	if (!p || self->home || (self->bound && &tmm_us.procs[self->bound - 1] != p) ||
+	    __atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) ||
 	    __atomic_load_n(&w->handback, __ATOMIC_ACQUIRE))
 		return 0;
 	if (tmm_us.shared &&
@@ -1290,14 +1374,15 @@ int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadl
  * on the exiting thread's stack) is what the exit switches to next, without
  * going through the queue (switch_away); or, when the exit must go through
  * g0, on top of the queue.  Other wake-ups join the FIFO (a thread with a
- * home goes there instead).
+ * home, or bound to another processor, goes there instead).
  */
 void tmm_user_wake(struct tmm_thread *t)
 {
 	struct tmm_worker *w = current_worker();
 	struct tmm_thread *waker = w ? w->cur : 0;
 
-	if (waker && waker->exited && !w->joiner && !t->home) {
+	if (waker && waker->exited && !w->joiner && !t->home &&
+	    (!t->bound || &tmm_us.procs[t->bound - 1] == w->proc)) {
 		w->joiner = t;
 		return;
 	}
@@ -1332,4 +1417,38 @@ void tmm_user_wake_thief(void)
 int tmm_us_abandoned(void)
 {
 	return tmm_us.abandoned;
+}
+
+/* ---- processors (processor.c) ---------------------------------------------------- */
+
+unsigned int tmm_user_nprocessors(void)
+{
+	return tmm_us.nprocs;
+}
+
+/* -1 while the caller's worker has no processor: the monitor took it during a system call. */
+int tmm_user_processor(void)
+{
+	struct tmm_worker *w = current_worker();
+	struct tmm_proc *p = w ? __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) : 0;
+
+	return p ? (int)p->id : -1;
+}
+
+/*
+ * Under M:1 there is one processor: nothing to bind.  Under M:N the caller
+ * yields through g0, whose make_ready queues it on its processor (direct_proc
+ * refuses the straight switch); from then on only that processor's workers
+ * run it.
+ */
+int tmm_user_bind(struct tmm_thread *self, int processor)
+{
+	struct tmm_worker *w = current_worker();
+
+	if (!w || !tmm_us.shared)
+		return 0;
+	self->bound = processor < 0 ? 0 : (unsigned int)processor + 1;
+	if (self->bound && w->proc != &tmm_us.procs[processor])
+		switch_away(self, TMM_REQ_YIELD);
+	return 0;
 }

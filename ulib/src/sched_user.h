@@ -31,6 +31,7 @@ struct tmm_proc {
 	unsigned int id __attribute__((aligned(64)));
 	uint64_t status; /* owner id << 2 | PROC_*, atomic */
 	struct tmm_worker *owner;
+	unsigned int bound_len; /* of len, threads bound here (in the FIFO), atomic reads */
 
 	int slot_busy __attribute__((aligned(64))); /* the owner is in a slot section, atomic */
 	int slot_fence; /* how many kernel threads keep the owner out of the slots, atomic */
@@ -101,6 +102,9 @@ int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadl
 void tmm_user_wake(struct tmm_thread *t);
 void tmm_user_yield(struct tmm_thread *self);
 void tmm_user_exit(struct tmm_thread *self) __attribute__((noreturn));
+unsigned int tmm_user_nprocessors(void);
+int tmm_user_processor(void);
+int tmm_user_bind(struct tmm_thread *self, int processor);
 
 /* Worker management for M:N (the monitor in sched_mn.c). */
 struct tmm_worker *tmm_worker_spawn(struct tmm_proc *proc, int *err);
