@@ -3,16 +3,17 @@
 # system is started for it.  Sourced by tools/bench/run.
 #
 # Systems: tmm under its three models (one program per workload, model from
-# TMM_MODEL), glibc pthreads, GNU Pth, Boost.Fiber, the Go runtime, and two
+# TMM_MODEL; "tmm m:n bound": the mutex's two threads bound to processors
+# 0 and 1, so on two workers), glibc pthreads, GNU Pth, Boost.Fiber, the Go runtime, and two
 # references that are not peers: a bare Boost.Context switch as the floor of
 # the yield workload, and plain thread-free compute on the same number of
 # kernel threads as the ceiling of the fork-join speedup.
 
-SYSTEMS=(tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go context compute)
+SYSTEMS=(tmm-m1 tmm-1to1 tmm-mn tmm-mn-bound pthread pth fiber go context compute)
 REFERENCES=(context compute)
 
 declare -A SYSTEM_LABEL=(
-	[tmm-m1]="tmm m:1" [tmm-1to1]="tmm 1:1" [tmm-mn]="tmm m:n"
+	[tmm-m1]="tmm m:1" [tmm-1to1]="tmm 1:1" [tmm-mn]="tmm m:n" [tmm-mn-bound]="tmm m:n bound"
 	[pthread]="pthreads" [pth]="GNU Pth" [fiber]="Boost.Fiber" [go]="Go"
 	[context]="bare switch" [compute]="plain compute"
 )
@@ -44,7 +45,10 @@ describe_of() {
 		"is one register-only switch of Boost.Context (no scheduler)." ;;
 	create) echo "Create and join one empty thread, $create_count times; time per create+join." ;;
 	mutex) echo "Two threads take one mutex $mutex_rounds times each, holding it across a" \
-		"yield so that the other must wait for it; time per acquisition." ;;
+		"yield so that the other must wait for it; time per acquisition, and the share" \
+		"of acquisitions made on another kernel thread than the one before. Under tmm" \
+		"m:n the two threads share a worker (a woken thread joins its waker's queue);" \
+		"tmm m:n bound binds them to processors 0 and 1 (tmm_bind_processor), two workers." ;;
 	cond) echo "Two threads pass a turn back and forth with one mutex and condition" \
 		"variable, $cond_rounds times each; time per handoff." ;;
 	chan) echo "Two threads pass a value back and forth over two rendezvous channels," \
@@ -92,6 +96,7 @@ systems_of() {
 	yield) echo tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go context ;;
 	chan) echo tmm-m1 tmm-1to1 tmm-mn pth fiber go ;;
 	forkjoin-*) echo tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go compute ;;
+	mutex) echo tmm-m1 tmm-1to1 tmm-mn tmm-mn-bound pthread pth fiber go ;;
 	*) echo tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go ;;
 	esac
 }
@@ -130,7 +135,7 @@ env_of() {
 	case $sys in
 	tmm-m1) echo TMM_MODEL=m:1 ;;
 	tmm-1to1) echo TMM_MODEL=1:1 ;;
-	tmm-mn) echo TMM_MODEL=m:n ${k:+TMM_KTHREADS=$k} ;;
+	tmm-mn | tmm-mn-bound) echo TMM_MODEL=m:n ${k:+TMM_KTHREADS=$k} ;;
 	go) echo ${k:+GOMAXPROCS=$k} ;;
 	esac
 }
@@ -153,7 +158,9 @@ args_of() {
 	case $w in
 	yield) echo "$yield_rounds" ;;
 	create) echo "$create_count" ;;
-	mutex) echo "$mutex_rounds" ;;
+	mutex)
+		if [[ $sys == tmm-mn-bound ]]; then echo "$mutex_rounds bound"; else echo "$mutex_rounds"; fi
+		;;
 	cond) echo "$cond_rounds" ;;
 	chan) echo "$chan_rounds" ;;
 	forkjoin-*)

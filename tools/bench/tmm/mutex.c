@@ -7,7 +7,9 @@
  * acquisitions made on another kernel thread than the one before.  Under
  * M:N the scheduler decides where the two threads run (a woken thread joins
  * its waker's queue), so this says whether the figure is a handoff between
- * workers or one inside a worker.
+ * workers or one inside a worker.  With "bound" after the count, each
+ * thread binds itself to a processor of its own (tmm_bind_processor: 0 and
+ * 1), so that under M:N every handoff crosses between two workers.
  */
 #include "runtime.h"
 
@@ -16,6 +18,7 @@ static long rounds;
 static long shared;
 static long kthread_changes;
 static uintptr_t last_kthread;
+static int bound;
 
 static __thread char kthread_marker;
 
@@ -32,6 +35,10 @@ __attribute__((noinline)) static uintptr_t current_kthread(void)
 
 static void *contender(void *arg)
 {
+	int processor = (int)(intptr_t)arg % (int)tmm_processor_count();
+
+	if (bound && tmm_bind_processor(processor))
+		bench_die("cannot bind to processor %d", processor);
 	for (long i = 0; i < rounds; i++) {
 		uintptr_t k;
 
@@ -43,7 +50,7 @@ static void *contender(void *arg)
 		tmm_yield();
 		tmm_mutex_unlock(&lock);
 	}
-	return arg;
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -52,10 +59,13 @@ int main(int argc, char **argv)
 	uint64_t t0;
 
 	rounds = bench_arg(argc, argv, 1, 200000);
+	if (argc > 2 && strcmp(argv[2], "bound"))
+		bench_die("usage: %s [ROUNDS [bound]]", argv[0]);
+	bound = argc > 2;
 	bench_tmm_start();
 	t0 = bench_now_ns();
-	a = bench_tmm_spawn(contender, NULL);
-	b = bench_tmm_spawn(contender, NULL);
+	a = bench_tmm_spawn(contender, (void *)0);
+	b = bench_tmm_spawn(contender, (void *)1);
 	bench_tmm_join(a);
 	bench_tmm_join(b);
 	if (shared != 2 * rounds)
