@@ -39,6 +39,12 @@
  * at once, like sched_yield.  Under M:1 nobody else touches the processor's
  * queue, so it goes without its lock.
  *
+ * Binding (tmm_bind_processor): a thread bound to a processor is queued in
+ * its FIFO by whoever makes it runnable, never on the waker's processor,
+ * never on a stack or in the slot a thief may take unchecked, and no thief
+ * takes it; bound_len counts the FIFO's bound threads so that thieves and
+ * idle workers see what they may take.
+ *
  * Timers: one heap (timer.c) shared by all workers; whichever worker
  * schedules next runs what expired.
  *
