@@ -38,7 +38,14 @@ enum tmm_wait { TMM_WAIT_NONE, TMM_WAIT_PARK, TMM_WAIT_SLEEP, TMM_WAIT_JOIN };
  * Why a user-level thread switched away: what is left to do once it no longer
  * runs on its stack, by whichever context runs next on its worker.
  */
-enum tmm_request { TMM_REQ_NONE, TMM_REQ_YIELD, TMM_REQ_PARK, TMM_REQ_EXIT, TMM_REQ_HOME };
+enum tmm_request {
+	TMM_REQ_NONE,
+	TMM_REQ_YIELD,
+	TMM_REQ_PARK,
+	TMM_REQ_EXIT,
+	TMM_REQ_HOME, /* M:N: to the first worker (tmm_fini) */
+	TMM_REQ_MOVE, /* M:N: to the processor it just bound itself to */
+};
 
 struct tmm_joiner;
 struct tmm_snap_kthread;

@@ -688,7 +688,6 @@ static void make_ready(struct tmm_thread *t, int top)
 {
 	struct tmm_worker *w = current_worker(), *home = t->home;
 	struct tmm_proc *p = w ? __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) : 0;
-	struct tmm_proc *bound = t->bound ? &tmm_us.procs[t->bound - 1] : 0;
 
 	if (tmm_state_of(t) != TMM_NEW)
 		tmm_thread_set_state(t, TMM_RUNNABLE);
@@ -698,12 +697,17 @@ static void make_ready(struct tmm_thread *t, int top)
 		tmm_worker_wake(home);
 		return;
 	}
-	if (bound && bound != p) {
-		bound_push(bound, t);
-		return;
+	if (__builtin_expect(t->bound != 0, 0)) {
+		struct tmm_proc *bound = &tmm_us.procs[t->bound - 1];
+
+		if (bound != p) {
+			bound_push(bound, t);
+			return;
+		}
+		top = 0; /* not on the stack nor in @next, where thieves take without looking */
 	}
 	if (p)
-		proc_push(w, p, t, top && !bound);
+		proc_push(w, p, t, top);
 	else
 		global_push(t);
 	/*
@@ -750,7 +754,7 @@ static void finish_switch(struct tmm_thread *prev)
 	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
 	if (req == TMM_REQ_HOME)
 		prev->home = tmm_us.first;
-	if (req == TMM_REQ_YIELD || req == TMM_REQ_HOME)
+	if (req == TMM_REQ_YIELD || req == TMM_REQ_HOME || req == TMM_REQ_MOVE)
 		make_ready(prev, 0); /* in no queue yet: nobody else can run it */
 }
 
@@ -1286,8 +1290,7 @@ int tmm_user_spawn(struct tmm_thread *t)
  * queue with, or NULL when the switch must go through g0: once in
  * GLOBAL_QUEUE_EVERY switches and yields (g0 expires timers, polls for I/O
  * and looks at the global queue), when the worker is asked to stop or to run
- * a handed-back thread, when @self must go home or to the processor it is
- * bound to, and under M:N when the
+ * a handed-back thread, when @self must go home, and under M:N when the
  * monitor took the processor away (g0 then gives it up).
  */
 static struct tmm_proc *direct_proc(struct tmm_worker *w, struct tmm_thread *self)
@@ -1300,8 +1303,7 @@ static struct tmm_proc *direct_proc(struct tmm_worker *w, struct tmm_thread *sel
 		return 0;
 	}
 	w->direct_left--;
-	if (!p || self->home || (self->bound && &tmm_us.procs[self->bound - 1] != p) ||
-	    __atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) ||
+	if (!p || self->home || __atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) ||
 	    __atomic_load_n(&w->handback, __ATOMIC_ACQUIRE))
 		return 0;
 	if (tmm_us.shared &&
@@ -1321,7 +1323,7 @@ static struct tmm_proc *direct_proc(struct tmm_worker *w, struct tmm_thread *sel
 static void switch_away(struct tmm_thread *self, enum tmm_request req)
 {
 	struct tmm_worker *w = current_worker();
-	struct tmm_proc *p = req == TMM_REQ_HOME ? 0 : direct_proc(w, self);
+	struct tmm_proc *p = req == TMM_REQ_HOME || req == TMM_REQ_MOVE ? 0 : direct_proc(w, self);
 	struct tmm_thread *next = 0;
 
 	if (w->joiner) {
@@ -1388,7 +1390,7 @@ void tmm_user_wake(struct tmm_thread *t)
 	struct tmm_thread *waker = w ? w->cur : 0;
 
 	if (waker && waker->exited && !w->joiner && !t->home &&
-	    (!t->bound || &tmm_us.procs[t->bound - 1] == w->proc)) {
+	    __builtin_expect(!t->bound || &tmm_us.procs[t->bound - 1] == w->proc, 1)) {
 		w->joiner = t;
 		return;
 	}
@@ -1443,9 +1445,9 @@ int tmm_user_processor(void)
 
 /*
  * Under M:1 there is one processor: nothing to bind.  Under M:N the caller
- * yields through g0, whose make_ready queues it on its processor (direct_proc
- * refuses the straight switch); from then on only that processor's workers
- * run it.
+ * moves through g0, whose make_ready queues it on its processor; from then
+ * on only that processor's workers run it (every queue it joins is that
+ * processor's), so no other switch needs to look at the binding.
  */
 int tmm_user_bind(struct tmm_thread *self, int processor)
 {
@@ -1455,6 +1457,6 @@ int tmm_user_bind(struct tmm_thread *self, int processor)
 		return 0;
 	self->bound = processor < 0 ? 0 : (unsigned int)processor + 1;
 	if (self->bound && w->proc != &tmm_us.procs[processor])
-		switch_away(self, TMM_REQ_YIELD);
+		switch_away(self, TMM_REQ_MOVE);
 	return 0;
 }
