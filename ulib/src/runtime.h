@@ -90,6 +90,7 @@ struct tmm_thread {
 	size_t stack_size; /* usable bytes, as asked for */
 	int request;	   /* enum tmm_request, read by the scheduler */
 	int on_cpu;	   /* its context is live: 1 until the switch away completed, atomic */
+	int saved_errno;   /* its errno while switched away (the kernel thread's is shared) */
 	struct tmm_thread *rq_next, *rq_prev;
 	struct tmm_worker *home; /* M:N: run only here (tmm_fini brings main home) */
 	/* processor index + 1 it is bound to, 0: none; changed only by itself, running */

@@ -20,6 +20,9 @@
  *            committed by the thread itself before it switches, so a wake-up
  *            may queue it while it is still on its stack: its on_cpu flag
  *            keeps any worker from resuming it until the switch completed.
+ *   errno    the thread's own, as under NPTL: switch_away saves the kernel
+ *            thread's into the thread's record, the switch into a thread
+ *            (thread_resumed) writes it back, on whichever worker it resumes.
  *   proc     a processor (P): the right to run threads, with a run queue
  *            (new threads on a stack, yields and wake-ups in a FIFO; see
  *            "run queues" below).  There are nprocs of them (1 under M:1, TMM_KTHREADS
@@ -105,6 +108,8 @@ __attribute__((noinline, noipa)) static struct tmm_worker *current_worker(void)
 /* tmm_current() then reads w->cur, which every switch sets anyway. */
 __attribute__((noinline, noipa)) static void set_current_worker(struct tmm_worker *w)
 {
+	if (w)
+		w->errno_loc = &errno;
 	tls_worker = w;
 	tmm_set_current_slot(w ? &w->cur : 0);
 }
@@ -793,6 +798,7 @@ static void thread_resumed(void *arg)
 {
 	struct tmm_worker *w = arg;
 
+	*w->errno_loc = w->cur->saved_errno;
 	tmm_ctx_resumed(&w->cur->ctx);
 	switched_in(w);
 }
@@ -1352,6 +1358,7 @@ static void switch_away(struct tmm_thread *self, enum tmm_request req)
 		req = TMM_REQ_NONE;
 	}
 	self->request = req;
+	self->saved_errno = *w->errno_loc;
 	w->prev = self;
 	w->clock = tmm_account_stop(self);
 	/* Nothing after the switch: thread_resumed finishes it when self runs again. */

@@ -62,6 +62,7 @@ struct tmm_worker {
 	uint64_t grace_tick, grace_since;
 	struct tmm_thread *handback; /* a thread only this worker may run (tmm_fini's main) */
 	uint64_t clock;		     /* the last switch's time, 0 once stale (after idling) */
+	int *errno_loc;		     /* its kernel thread's errno, which each thread's is swapped into */
 	int wake;		     /* futex word */
 	int sleeping;		     /* idle with a processor, atomic */
 	int spare;		     /* waiting for a processor on the spare list */
