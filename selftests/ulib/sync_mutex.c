@@ -1,5 +1,6 @@
-// tmm_mutex_t: ownership rules, every error return, recursion, and exact
-// counts when many threads contend.
+// tmm_mutex_t: ownership rules, every error return, recursion, timed locking
+// (waiters that give up leave the mutex intact), and exact counts when many
+// threads contend.
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -106,13 +107,16 @@ TEST_F(rt, bad_arguments_are_einval)
 	EXPECT_EQ(EINVAL, tmm_mutex_trylock(NULL));
 	EXPECT_EQ(EINVAL, tmm_mutex_unlock(NULL));
 	EXPECT_EQ(EINVAL, tmm_mutex_destroy(NULL));
+	EXPECT_EQ(EINVAL, tmm_mutex_timedlock(NULL, MS));
 	EXPECT_EQ(EINVAL, tmm_mutex_lock(&zeroed));
 	EXPECT_EQ(EINVAL, tmm_mutex_trylock(&zeroed));
+	EXPECT_EQ(EINVAL, tmm_mutex_timedlock(&zeroed, MS));
 	EXPECT_EQ(EINVAL, tmm_mutex_unlock(&zeroed));
 	EXPECT_EQ(EINVAL, tmm_mutex_destroy(&zeroed));
 	ASSERT_EQ(0, tmm_mutex_init(&m, 0));
 	ASSERT_EQ(0, tmm_mutex_destroy(&m));
 	EXPECT_EQ(EINVAL, tmm_mutex_lock(&m));
+	EXPECT_EQ(EINVAL, tmm_mutex_timedlock(&m, MS));
 	EXPECT_EQ(EINVAL, tmm_mutex_destroy(&m));
 }
 
@@ -280,6 +284,177 @@ TEST_F(rt, contended_recursive_counter_ends_exact)
 	for (int i = 0; i < WORKERS; i++)
 		ASSERT_EQ(0, tmm_join(t[i], NULL));
 	EXPECT_EQ((unsigned long)(WORKERS + 1) * ROUNDS, c.value);
+	EXPECT_EQ(0, tmm_mutex_destroy(&c.m));
+}
+
+/* ---- tmm_mutex_timedlock -------------------------------------------------------- */
+
+struct timed_try {
+	tmm_mutex_t *m;
+	uint64_t timeout_ns;
+	uint64_t waited_ns; /* how long the call took */
+};
+
+static void *timed_lock(void *arg)
+{
+	struct timed_try *tt = arg;
+	uint64_t t0 = now_ns();
+	intptr_t rc = tmm_mutex_timedlock(tt->m, tt->timeout_ns);
+
+	tt->waited_ns = now_ns() - t0;
+	if (rc == 0)
+		tmm_mutex_unlock(tt->m);
+	return (void *)rc;
+}
+
+TEST_F(rt, timedlock_takes_a_free_mutex)
+{
+	tmm_mutex_t m;
+
+	ASSERT_EQ(0, tmm_mutex_init(&m, 0));
+	ASSERT_EQ(0, tmm_mutex_timedlock(&m, 10 * MS));
+	EXPECT_EQ(EBUSY, in_thread(try_lock, &m));
+	ASSERT_EQ(0, tmm_mutex_unlock(&m));
+	ASSERT_EQ(0, tmm_mutex_timedlock(&m, 0)); /* free: no wait needed */
+	ASSERT_EQ(0, tmm_mutex_unlock(&m));
+	EXPECT_EQ(0, tmm_mutex_destroy(&m));
+}
+
+/* A timed-out waiter leaves the queue: destroy finds nobody, the mutex works on. */
+TEST_F(rt, timedlock_on_a_held_mutex_times_out_and_leaves_it_intact)
+{
+	tmm_mutex_t m;
+	struct timed_try tt = {.m = &m, .timeout_ns = 5 * MS};
+
+	ASSERT_EQ(0, tmm_mutex_init(&m, 0));
+	ASSERT_EQ(0, tmm_mutex_lock(&m));
+	EXPECT_EQ(ETIMEDOUT, in_thread(timed_lock, &tt));
+	EXPECT_GE(tt.waited_ns, 5 * MS);
+	tt.timeout_ns = 0;
+	EXPECT_EQ(ETIMEDOUT, in_thread(timed_lock, &tt));
+	EXPECT_EQ(EBUSY, tmm_mutex_destroy(&m));
+	ASSERT_EQ(0, tmm_mutex_unlock(&m));
+	tt.timeout_ns = 5 * MS;
+	EXPECT_EQ(0, in_thread(timed_lock, &tt));
+	EXPECT_EQ(0, tmm_mutex_destroy(&m));
+}
+
+TEST_F(rt, timedlock_gets_the_mutex_released_before_its_deadline)
+{
+	tmm_mutex_t m;
+	struct timed_try tt = {.m = &m, .timeout_ns = 10000 * MS};
+	tmm_thread_t *t;
+	void *rc = (void *)-1;
+
+	ASSERT_EQ(0, tmm_mutex_init(&m, 0));
+	ASSERT_EQ(0, tmm_mutex_lock(&m));
+	ASSERT_EQ(0, tmm_create(&t, NULL, timed_lock, &tt));
+	wait_blocked(t);
+	EXPECT_EQ((int)TMM_BLOCKED, (int)tmm_thread_state(t));
+	ASSERT_EQ(0, tmm_mutex_unlock(&m));
+	ASSERT_EQ(0, tmm_join(t, &rc));
+	EXPECT_EQ(0, (intptr_t)rc);
+	EXPECT_LT(tt.waited_ns, 5000 * MS);
+	EXPECT_EQ(0, tmm_mutex_destroy(&m));
+}
+
+TEST_F(rt, timedlock_by_the_owner_is_edeadlk_or_counts_when_recursive)
+{
+	tmm_mutex_t m, r;
+
+	ASSERT_EQ(0, tmm_mutex_init(&m, 0));
+	ASSERT_EQ(0, tmm_mutex_lock(&m));
+	EXPECT_EQ(EDEADLK, tmm_mutex_timedlock(&m, MS));
+	ASSERT_EQ(0, tmm_mutex_unlock(&m));
+	EXPECT_EQ(0, tmm_mutex_destroy(&m));
+
+	ASSERT_EQ(0, tmm_mutex_init(&r, TMM_MUTEX_RECURSIVE));
+	ASSERT_EQ(0, tmm_mutex_timedlock(&r, MS));
+	ASSERT_EQ(0, tmm_mutex_timedlock(&r, 0));
+	ASSERT_EQ(0, tmm_mutex_unlock(&r));
+	EXPECT_EQ(EBUSY, in_thread(try_lock, &r)); /* still held once */
+	ASSERT_EQ(0, tmm_mutex_unlock(&r));
+	EXPECT_EQ(0, tmm_mutex_destroy(&r));
+}
+
+struct timed_crowd {
+	tmm_mutex_t m;
+	unsigned long value;   /* only under m, deliberately not atomic */
+	long taken, timed_out; /* atomic */
+	int stop;	       /* atomic */
+};
+
+/* Timed waiters of 0.1 to 3 ms against holders and relockers: some give up. */
+static void *timed_contender(void *arg)
+{
+	struct timed_crowd *c = arg;
+
+	for (int i = 0; !__atomic_load_n(&c->stop, __ATOMIC_RELAXED); i++) {
+		int rc = tmm_mutex_timedlock(&c->m, (uint64_t)(1 + i % 30) * MS / 10);
+
+		if (rc == ETIMEDOUT) {
+			__atomic_fetch_add(&c->timed_out, 1, __ATOMIC_RELAXED);
+			tmm_yield();
+			continue;
+		}
+		if (rc)
+			return (void *)(intptr_t)rc;
+		c->value++;
+		__atomic_fetch_add(&c->taken, 1, __ATOMIC_RELAXED);
+		if (i % 8 == 0)
+			tmm_yield();
+		tmm_mutex_unlock(&c->m);
+	}
+	return 0;
+}
+
+static void *relocker(void *arg)
+{
+	struct timed_crowd *c = arg;
+
+	for (int i = 0; !__atomic_load_n(&c->stop, __ATOMIC_RELAXED); i++) {
+		tmm_mutex_lock(&c->m);
+		c->value++;
+		__atomic_fetch_add(&c->taken, 1, __ATOMIC_RELAXED);
+		tmm_mutex_unlock(&c->m);
+		if (i % 16 == 0)
+			tmm_yield();
+	}
+	return 0;
+}
+
+/*
+ * Waiters giving up at every point of a wait (some starving, so the mutex
+ * is in hand-off mode as they leave) lose no update and strand nobody: every
+ * thread ends, main still gets the mutex, and destroy finds the queue empty.
+ */
+TEST_F(rt, timed_waiters_giving_up_strand_no_one)
+{
+	struct timed_crowd c = {.value = 0};
+	tmm_thread_t *t[6];
+
+	ASSERT_EQ(0, tmm_mutex_init(&c.m, 0));
+	for (int i = 0; i < 6; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, i < 4 ? timed_contender : relocker, &c));
+	for (int i = 0; i < 10; i++) {
+		ASSERT_EQ(0, tmm_mutex_lock(&c.m));
+		c.value++;
+		__atomic_fetch_add(&c.taken, 1, __ATOMIC_RELAXED);
+		tmm_sleep_ns(4 * MS); /* longer than any timed wait: they give up */
+		ASSERT_EQ(0, tmm_mutex_unlock(&c.m));
+		tmm_sleep_ns(2 * MS);
+	}
+	__atomic_store_n(&c.stop, 1, __ATOMIC_RELAXED);
+	for (int i = 0; i < 6; i++) {
+		void *ret = (void *)-1;
+
+		ASSERT_EQ(0, tmm_join(t[i], &ret));
+		EXPECT_EQ(NULL, ret);
+	}
+	EXPECT_EQ((unsigned long)c.taken, c.value);
+	EXPECT_GT(c.timed_out, 0);
+	ASSERT_EQ(0, tmm_mutex_timedlock(&c.m, 0));
+	ASSERT_EQ(0, tmm_mutex_unlock(&c.m));
 	EXPECT_EQ(0, tmm_mutex_destroy(&c.m));
 }
 

@@ -191,6 +191,7 @@ typedef struct tmm_rwlock {
 int tmm_mutex_init(tmm_mutex_t *m, int flags); /* flags: 0 or TMM_MUTEX_RECURSIVE */
 int tmm_mutex_lock(tmm_mutex_t *m);
 int tmm_mutex_trylock(tmm_mutex_t *m); /* EBUSY */
+int tmm_mutex_timedlock(tmm_mutex_t *m, uint64_t timeout_ns); /* ETIMEDOUT */
 int tmm_mutex_unlock(tmm_mutex_t *m);  /* EPERM if the caller does not own it */
 int tmm_mutex_destroy(tmm_mutex_t *m); /* EBUSY if locked */
 

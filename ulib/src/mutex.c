@@ -85,22 +85,32 @@ static int mutex_acquire_or_announce(tmm_mutex_t *m, int starving)
 	return !(s & MUTEX_LOCKED);
 }
 
-static void mutex_lock_slow(tmm_mutex_t *m)
+/*
+ * Waits for the mutex until @deadline (0: none): 0 with it held, else
+ * ETIMEDOUT (or the park's own error) with the caller out of the queue.  A
+ * waiter that leaves this way may leave CONTENDED set, and HANDOFF if it was
+ * starving: both only send the next unlock down its slow path, which clears
+ * them when nobody is left to serve.
+ */
+static int mutex_lock_slow(tmm_mutex_t *m, uint64_t deadline)
 {
 	uint64_t start = tmm_now_ns();
 	int starving = 0;
 
 	for (;;) {
 		struct tmm_waiter w = {.result = starving ? WAITER_STARVING : WAITER_PATIENT};
+		int rc;
 
 		tmm_spin_lock(&m->waiters.lock);
 		if (mutex_acquire_or_announce(m, starving)) {
 			tmm_spin_unlock(&m->waiters.lock);
-			return;
+			return 0;
 		}
-		tmm_waitq_wait(&m->waiters, &w, 0);
+		rc = tmm_waitq_wait(&m->waiters, &w, deadline);
 		if (w.result == WAITER_HANDED)
-			return;
+			return 0;
+		if (rc)
+			return rc;
 		if (!starving && tmm_now_ns() - start > MUTEX_STARVE_NS)
 			starving = 1;
 	}
@@ -154,7 +164,7 @@ static void mutex_release(tmm_mutex_t *m)
 static void mutex_acquire(tmm_mutex_t *m, struct tmm_thread *self)
 {
 	if (!mutex_try_acquire(m))
-		mutex_lock_slow(m);
+		mutex_lock_slow(m, 0);
 	mutex_set_owner(m, self);
 }
 
@@ -193,6 +203,30 @@ TMM_API int tmm_mutex_lock(tmm_mutex_t *m)
 	if (mutex_owner(m) == self)
 		return mutex_relock(m, EDEADLK);
 	mutex_acquire(m, self);
+	return 0;
+}
+
+/*
+ * As tmm_mutex_lock, giving up with ETIMEDOUT after @timeout_ns; 0: take it
+ * only if it is free now (ETIMEDOUT rather than trylock's EBUSY otherwise).
+ */
+TMM_API int tmm_mutex_timedlock(tmm_mutex_t *m, uint64_t timeout_ns)
+{
+	struct tmm_thread *self = tmm_current();
+
+	if (!sync_alive(m ? &m->magic : 0, TMM_MAGIC_MUTEX))
+		return EINVAL;
+	if (!self)
+		return EPERM;
+	if (mutex_owner(m) == self)
+		return mutex_relock(m, EDEADLK);
+	if (!mutex_try_acquire(m)) {
+		int rc = timeout_ns ? mutex_lock_slow(m, tmm_deadline(timeout_ns)) : ETIMEDOUT;
+
+		if (rc)
+			return rc;
+	}
+	mutex_set_owner(m, self);
 	return 0;
 }
 
