@@ -181,8 +181,15 @@ typedef struct tmm_rwlock {
 	unsigned int capacity;
 } tmm_rwlock_t;
 
+/* One-time initialisation (pthread_once): the thread running it holds lock. */
+typedef struct tmm_once {
+	int done; /* 1 once the function returned */
+	tmm_mutex_t lock;
+} tmm_once_t;
+
 #define TMM_MUTEX_RECURSIVE 1
 #define TMM_MUTEX_INITIALIZER {.magic = TMM_MAGIC_MUTEX}
+#define TMM_ONCE_INIT {.done = 0, .lock = TMM_MUTEX_INITIALIZER}
 #define TMM_COND_INITIALIZER {.magic = TMM_MAGIC_COND}
 #define TMM_BARRIER_SERIAL_THREAD (-1)
 
@@ -239,6 +246,16 @@ int tmm_rwlock_tryrdlock(tmm_rwlock_t *l); /* EBUSY */
 int tmm_rwlock_trywrlock(tmm_rwlock_t *l); /* EBUSY */
 int tmm_rwlock_unlock(tmm_rwlock_t *l);
 int tmm_rwlock_destroy(tmm_rwlock_t *l);
+
+/* ---- Once -------------------------------------------------------------------------
+ *
+ * static tmm_once_t once = TMM_ONCE_INIT; tmm_once(&once, init) runs init
+ * exactly once, however many threads call it; every caller returns once init
+ * has returned (the others park meanwhile, under every model).  EDEADLK when
+ * init itself calls tmm_once on the same object; EPERM from a thread that
+ * is not a tmm thread while init has not run yet.
+ */
+int tmm_once(tmm_once_t *once, void (*init)(void));
 
 /* ---- Channel (Go's chan) ------------------------------------------------------ */
 
