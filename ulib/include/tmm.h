@@ -77,6 +77,8 @@ struct tmm_attr {
 int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void *(*fn)(void *),
 	       void *arg);
 int tmm_join(tmm_thread_t *thread, void **retval);
+/* ETIMEDOUT after @timeout_ns (0: at once unless it ended); the thread stays joinable. */
+int tmm_join_timeout(tmm_thread_t *thread, void **retval, uint64_t timeout_ns);
 int tmm_detach(tmm_thread_t *thread);
 /* Ends the caller from any depth; in main: tmm_fini(), then exit(0). */
 void tmm_exit(void *retval) __attribute__((noreturn));

@@ -71,6 +71,9 @@ __attribute__((noinline, noipa)) static struct shard *my_shard(void)
 struct tmm_joiner {
 	struct tmm_thread *thread;
 	void *retval;
+	int timed;  /* tmm_join_timeout: woken by tmm_unpark, and may give up */
+	int taken;  /* timed, under join_lock: the exit took it, it may no longer leave */
+	int served; /* timed: the exit's last touch of this struct; atomic */
 };
 
 /* ---- records ----------------------------------------------------------------- */
@@ -441,9 +444,15 @@ void tmm_thread_finish(struct tmm_thread *t)
 	if (joiner) {
 		woken = joiner->thread;
 		joiner->retval = t->retval;
+		if (joiner->timed)
+			joiner->taken = 1;
 	}
 	tmm_spin_unlock(&t->join_lock);
-	if (woken) {
+	if (woken && joiner->timed) {
+		/* A plain park with a timer (tmm_join_timeout): unpark, as a waitq does. */
+		__atomic_store_n(&joiner->served, 1, __ATOMIC_RELEASE);
+		tmm_unpark(woken);
+	} else if (woken) {
 		/*
 		 * Its park (TMM_WAIT_JOIN) was committed under join_lock, before
 		 * it let go of it, and nothing but this exit ends it: no park lock.
@@ -515,11 +524,15 @@ TMM_API int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void 
  * joiner parks until the exit hands it the result (tmm_thread_finish) and
  * never touches the record again: its reference goes with the exit.
  */
-TMM_API int tmm_join(tmm_thread_t *t, void **retval)
+/*
+ * What tmm_join and tmm_join_timeout check first.  Returns 0 with
+ * t->join_lock held and t marked joined, -1 when t had already exited (then
+ * joined without parking: its result in @joiner, the lock released), or an
+ * error number with the lock released.
+ */
+static inline __attribute__((always_inline)) int
+join_begin(struct tmm_thread *t, struct tmm_thread *self, struct tmm_joiner *joiner)
 {
-	struct tmm_thread *self = tmm_current();
-	struct tmm_joiner joiner = {.thread = self};
-
 	if (!t || !tmm_rt.started)
 		return EINVAL;
 	if (t == self)
@@ -532,11 +545,23 @@ TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 		return EINVAL;
 	}
 	t->joined = 1;
-	if (t->exited) {
-		tmm_spin_unlock(&t->join_lock);
-		joiner.retval = t->retval;
-		tmm_thread_put(t);
-	} else {
+	if (!t->exited)
+		return 0;
+	tmm_spin_unlock(&t->join_lock);
+	joiner->retval = t->retval;
+	tmm_thread_put(t);
+	return -1;
+}
+
+TMM_API int tmm_join(tmm_thread_t *t, void **retval)
+{
+	struct tmm_thread *self = tmm_current();
+	struct tmm_joiner joiner = {.thread = self};
+	int rc = join_begin(t, self, &joiner);
+
+	if (rc > 0)
+		return rc;
+	if (!rc) {
 		/*
 		 * One joiner at most, so no wait queue.  The scheduler's park
 		 * straight away (tmm_park would only check again what is checked
@@ -545,6 +570,52 @@ TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 		 */
 		t->joiner = &joiner;
 		tmm_rt.sched->park(self, &t->join_lock, 0, TMM_WAIT_JOIN);
+	}
+	if (retval)
+		*retval = joiner.retval;
+	return 0;
+}
+
+/*
+ * tmm_join with a deadline: the joiner parks as any timed wait does (a
+ * plain park with a timer, which tmm_unpark or the timer ends), and the exit
+ * unparks it once the result is in @joiner.  A joiner that gives up leaves
+ * unless the exit took it already, in which case it waits for that exit's
+ * unpark (a moment) and is served; the thread stays joinable otherwise.
+ */
+TMM_API int tmm_join_timeout(tmm_thread_t *t, void **retval, uint64_t timeout_ns)
+{
+	struct tmm_thread *self = tmm_current();
+	struct tmm_joiner joiner = {.thread = self, .timed = 1};
+	uint64_t deadline;
+	int rc = join_begin(t, self, &joiner);
+
+	if (rc > 0)
+		return rc;
+	if (!rc) {
+		if (!timeout_ns) {
+			t->joined = 0;
+			tmm_spin_unlock(&t->join_lock);
+			return ETIMEDOUT;
+		}
+		t->joiner = &joiner;
+		deadline = tmm_deadline(timeout_ns);
+		rc = tmm_park(&t->join_lock, deadline);
+		/* A stray permit ends a park early: only the exit's unpark serves. */
+		while (!rc && !__atomic_load_n(&joiner.served, __ATOMIC_ACQUIRE))
+			rc = tmm_park(0, deadline);
+		if (!__atomic_load_n(&joiner.served, __ATOMIC_ACQUIRE)) {
+			tmm_spin_lock(&t->join_lock);
+			if (!joiner.taken) {
+				t->joiner = 0;
+				t->joined = 0;
+				tmm_spin_unlock(&t->join_lock);
+				return rc; /* ETIMEDOUT, or the park's own error */
+			}
+			tmm_spin_unlock(&t->join_lock);
+			while (!__atomic_load_n(&joiner.served, __ATOMIC_ACQUIRE))
+				tmm_park(0, 0);
+		}
 	}
 	if (retval)
 		*retval = joiner.retval;
