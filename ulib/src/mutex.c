@@ -192,25 +192,12 @@ TMM_API int tmm_mutex_init(tmm_mutex_t *m, int flags)
 	return 0;
 }
 
-TMM_API int tmm_mutex_lock(tmm_mutex_t *m)
-{
-	struct tmm_thread *self = tmm_current();
-
-	if (!sync_alive(m ? &m->magic : 0, TMM_MAGIC_MUTEX))
-		return EINVAL;
-	if (!self)
-		return EPERM;
-	if (mutex_owner(m) == self)
-		return mutex_relock(m, EDEADLK);
-	mutex_acquire(m, self);
-	return 0;
-}
-
 /*
- * As tmm_mutex_lock, giving up with ETIMEDOUT after @timeout_ns; 0: take it
- * only if it is free now (ETIMEDOUT rather than trylock's EBUSY otherwise).
+ * tmm_mutex_lock, and with @timed tmm_mutex_timedlock: giving up with
+ * ETIMEDOUT after @timeout_ns; 0: take it only if it is free now
+ * (ETIMEDOUT rather than trylock's EBUSY otherwise).
  */
-TMM_API int tmm_mutex_timedlock(tmm_mutex_t *m, uint64_t timeout_ns)
+static int mutex_lock_checked(tmm_mutex_t *m, int timed, uint64_t timeout_ns)
 {
 	struct tmm_thread *self = tmm_current();
 
@@ -221,13 +208,25 @@ TMM_API int tmm_mutex_timedlock(tmm_mutex_t *m, uint64_t timeout_ns)
 	if (mutex_owner(m) == self)
 		return mutex_relock(m, EDEADLK);
 	if (!mutex_try_acquire(m)) {
-		int rc = timeout_ns ? mutex_lock_slow(m, tmm_deadline(timeout_ns)) : ETIMEDOUT;
+		int rc = timed && !timeout_ns
+			     ? ETIMEDOUT
+			     : mutex_lock_slow(m, sync_deadline(timed, timeout_ns));
 
 		if (rc)
 			return rc;
 	}
 	mutex_set_owner(m, self);
 	return 0;
+}
+
+TMM_API int tmm_mutex_lock(tmm_mutex_t *m)
+{
+	return mutex_lock_checked(m, 0, 0);
+}
+
+TMM_API int tmm_mutex_timedlock(tmm_mutex_t *m, uint64_t timeout_ns)
+{
+	return mutex_lock_checked(m, 1, timeout_ns);
 }
 
 TMM_API int tmm_mutex_trylock(tmm_mutex_t *m)
