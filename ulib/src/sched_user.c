@@ -87,7 +87,11 @@
 /*
  * Its looks that far apart: each reads the cache lines other workers write
  * at every switch, and then costs them a miss (looks every 400 ns made an
- * M:N create+join on two kernel threads half again as slow as on one).
+ * M:N create+join on two kernel threads half again as slow as on one).  In
+ * between it watches its own queue's length, which only a worker queueing
+ * there writes: a thread bound to it and woken from another worker (a mutex
+ * handed across) then waited up to a whole SPIN_LOOK_NS, which made such a
+ * handoff 16 times as slow (tools/bench, relay).
  */
 #define SPIN_LOOK_NS 2000u
 /* How long a processor's lone queued thread is left to its owner (lone_thread_stealable). */
@@ -973,6 +977,19 @@ static void worker_wait_for_proc(struct tmm_worker *w)
 }
 
 /*
+ * Between two looks, whether a thread was queued on @w's own processor (a
+ * thread bound there, woken by another worker) or handed back to it: its
+ * own queue's length only, which others write only when they queue there.
+ */
+static int own_work_arrived(struct tmm_worker *w)
+{
+	struct tmm_proc *p = __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE);
+
+	return !p || __atomic_load_n(&p->len, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&w->handback, __ATOMIC_ACQUIRE);
+}
+
+/*
  * M:N, nothing to run: look again for up to SPIN_NS before sleeping, one
  * worker at a time and only while another worker runs threads (Go's
  * spinning M).  While one spins, wake_idle wakes nobody: creating a thread
@@ -995,7 +1012,7 @@ static struct tmm_thread *spin_for_work(struct tmm_worker *w)
 	       !__atomic_load_n(&w->handback, __ATOMIC_ACQUIRE) &&
 	       __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) && !(t = find_runnable(w)) &&
 	       (now = tmm_clock_ns()) < until)
-		while (tmm_clock_ns() - now < SPIN_LOOK_NS)
+		while (tmm_clock_ns() - now < SPIN_LOOK_NS && !own_work_arrived(w))
 			__builtin_ia32_pause();
 	/* From here wakers wake again; worker_idle looks once more after this. */
 	__atomic_fetch_sub(&tmm_us.nspinning, 1, __ATOMIC_SEQ_CST);
