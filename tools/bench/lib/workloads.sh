@@ -3,8 +3,8 @@
 # system is started for it.  Sourced by tools/bench/run.
 #
 # Systems: tmm under its three models (one program per workload, model from
-# TMM_MODEL; "tmm m:n bound": the mutex's two threads bound to processors
-# 0 and 1, so on two workers), glibc pthreads, GNU Pth, Boost.Fiber, the Go runtime, and two
+# TMM_MODEL; "tmm m:n bound": the two threads of the mutex and relay
+# workloads bound to processors 0 and 1, so on two workers), glibc pthreads, GNU Pth, Boost.Fiber, the Go runtime, and two
 # references that are not peers: a bare Boost.Context switch as the floor of
 # the yield workload, and plain thread-free compute on the same number of
 # kernel threads as the ceiling of the fork-join speedup.
@@ -24,15 +24,15 @@ ncpus=$(nproc)
 define_workloads() {
 	quick_mode=$1
 	if [[ -n $1 ]]; then
-		yield_rounds=30000 create_count=5000 mutex_rounds=10000 cond_rounds=5000
+		yield_rounds=30000 create_count=5000 mutex_rounds=10000 relay_steps=10000 cond_rounds=5000
 		chan_rounds=10000 fib_n=18 live_small=10000 live_large=100000 window_ms=100
 		live_small_id=live-10k live_large_id=live-100k http_seconds=1
 	else
-		yield_rounds=300000 create_count=50000 mutex_rounds=100000 cond_rounds=50000
+		yield_rounds=300000 create_count=50000 mutex_rounds=100000 relay_steps=100000 cond_rounds=50000
 		chan_rounds=100000 fib_n=24 live_small=100000 live_large=1000000 window_ms=300
 		live_small_id=live-100k live_large_id=live-1m http_seconds=3
 	fi
-	WORKLOADS=(yield create mutex cond chan forkjoin-1 forkjoin-2
+	WORKLOADS=(yield create mutex relay cond chan forkjoin-1 forkjoin-2
 		"$live_small_id" "$live_large_id" blocking http)
 }
 
@@ -49,6 +49,13 @@ describe_of() {
 		"of acquisitions made on another kernel thread than the one before. Under tmm" \
 		"m:n the two threads share a worker (a woken thread joins its waker's queue);" \
 		"tmm m:n bound binds them to processors 0 and 1 (tmm_bind_processor), two workers." ;;
+	relay) echo "Two threads hand mutexes to each other, $relay_steps steps each: three" \
+		"mutexes form a ring, and at each step a thread takes the next one and lets go" \
+		"of the one it held. The next one is always held (or just let go of) by the" \
+		"other thread, so the two alternate strictly and every step is a handoff, with" \
+		"no polling and no other primitive. Time per handoff. tmm m:n bound: the two" \
+		"threads on processors 0 and 1, two workers; Go on its default GOMAXPROCS ($ncpus);" \
+		"pthreads: the default mutex." ;;
 	cond) echo "Two threads pass a turn back and forth with one mutex and condition" \
 		"variable, $cond_rounds times each; time per handoff." ;;
 	chan) echo "Two threads pass a value back and forth over two rendezvous channels," \
@@ -96,7 +103,7 @@ systems_of() {
 	yield) echo tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go context ;;
 	chan) echo tmm-m1 tmm-1to1 tmm-mn pth fiber go ;;
 	forkjoin-*) echo tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go compute ;;
-	mutex) echo tmm-m1 tmm-1to1 tmm-mn tmm-mn-bound pthread pth fiber go ;;
+	mutex | relay) echo tmm-m1 tmm-1to1 tmm-mn tmm-mn-bound pthread pth fiber go ;;
 	*) echo tmm-m1 tmm-1to1 tmm-mn pthread pth fiber go ;;
 	esac
 }
@@ -158,8 +165,10 @@ args_of() {
 	case $w in
 	yield) echo "$yield_rounds" ;;
 	create) echo "$create_count" ;;
-	mutex)
-		if [[ $sys == tmm-mn-bound ]]; then echo "$mutex_rounds bound"; else echo "$mutex_rounds"; fi
+	mutex | relay)
+		local n=$mutex_rounds
+		[[ $w == relay ]] && n=$relay_steps
+		if [[ $sys == tmm-mn-bound ]]; then echo "$n bound"; else echo "$n"; fi
 		;;
 	cond) echo "$cond_rounds" ;;
 	chan) echo "$chan_rounds" ;;
