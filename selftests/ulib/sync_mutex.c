@@ -1,6 +1,7 @@
 // tmm_mutex_t: ownership rules, every error return, recursion, timed locking
-// (waiters that give up leave the mutex intact), and exact counts when many
-// threads contend.
+// (waiters that give up leave the mutex intact), exact counts when many
+// threads contend, and strict alternation when two threads hand mutexes to
+// each other across processors.
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -268,6 +269,71 @@ TEST_F(rt, contended_counter_ends_exact)
 	}
 	EXPECT_EQ((unsigned long)(WORKERS + 1) * ROUNDS, c.value);
 	EXPECT_EQ(0, tmm_mutex_destroy(&c.m));
+}
+
+/*
+ * Two threads hand three mutexes of a ring to each other: each takes the
+ * next mutex and lets go of the one it held.  A thread writes the log while
+ * it holds two mutexes, which the other cannot then (three in all, one at
+ * least each), so the log is ordered by the handoffs and must alternate.
+ */
+#define RELAY_STEPS 2000
+
+struct relay {
+	tmm_mutex_t ring[3];
+	int ready; /* atomic: threads holding their first mutex */
+	int log[2 * RELAY_STEPS];
+	int logged;
+};
+
+static struct relay relay;
+
+/* Relayer @arg (0 or 1), bound to a processor of its own where there are two. */
+static void *relayer(void *arg)
+{
+	int me = (int)(intptr_t)arg, held = me;
+
+	if (tmm_bind_processor(me % (int)tmm_processor_count()))
+		return (void *)1;
+	if (tmm_mutex_lock(&relay.ring[held]))
+		return (void *)2;
+	__atomic_add_fetch(&relay.ready, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&relay.ready, __ATOMIC_SEQ_CST) < 2)
+		tmm_yield();
+	for (int i = 0; i < RELAY_STEPS; i++) {
+		int next = (held + 1) % 3;
+
+		if (tmm_mutex_lock(&relay.ring[next]))
+			return (void *)3;
+		relay.log[relay.logged++] = me;
+		if (tmm_mutex_unlock(&relay.ring[held]))
+			return (void *)4;
+		held = next;
+	}
+	return (void *)(intptr_t)(tmm_mutex_unlock(&relay.ring[held]) ? 5 : 0);
+}
+
+TEST_F(rt, mutexes_handed_around_a_ring_alternate_strictly)
+{
+	tmm_thread_t *t[2];
+	int mismatches = 0;
+
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, tmm_mutex_init(&relay.ring[i], 0));
+	for (intptr_t i = 0; i < 2; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, relayer, (void *)i));
+	for (int i = 0; i < 2; i++) {
+		void *ret;
+
+		ASSERT_EQ(0, tmm_join(t[i], &ret));
+		EXPECT_EQ(NULL, ret);
+	}
+	ASSERT_EQ(2 * RELAY_STEPS, relay.logged);
+	for (int k = 1; k < relay.logged; k++)
+		mismatches += relay.log[k] == relay.log[k - 1];
+	EXPECT_EQ(0, mismatches);
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(0, tmm_mutex_destroy(&relay.ring[i]));
 }
 
 TEST_F(rt, contended_recursive_counter_ends_exact)
