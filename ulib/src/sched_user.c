@@ -89,9 +89,9 @@
  * at every switch, and then costs them a miss (looks every 400 ns made an
  * M:N create+join on two kernel threads half again as slow as on one).  In
  * between it watches its own queue's length, which only a worker queueing
- * there writes: a thread bound to it and woken from another worker (a mutex
- * handed across) then waited up to a whole SPIN_LOOK_NS, which made such a
- * handoff 16 times as slow (tools/bench, relay).
+ * there writes: otherwise a thread bound to it and woken from another worker
+ * (a mutex handed across) would wait up to a whole SPIN_LOOK_NS, which made
+ * such a handoff 16 times as slow (tools/bench, relay).
  */
 #define SPIN_LOOK_NS 2000u
 /* How long a processor's lone queued thread is left to its owner (lone_thread_stealable). */

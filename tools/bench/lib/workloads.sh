@@ -4,8 +4,9 @@
 #
 # Systems: tmm under its three models (one program per workload, model from
 # TMM_MODEL; "tmm m:n bound": the two threads of the mutex and relay
-# workloads bound to processors 0 and 1, so on two workers), glibc pthreads, GNU Pth, Boost.Fiber, the Go runtime, and two
-# references that are not peers: a bare Boost.Context switch as the floor of
+# workloads bound to processors 0 and 1, so on two workers), glibc
+# pthreads, GNU Pth, Boost.Fiber, the Go runtime, and two references that
+# are not peers: a bare Boost.Context switch as the floor of
 # the yield workload, and plain thread-free compute on the same number of
 # kernel threads as the ceiling of the fork-join speedup.
 
