@@ -523,22 +523,33 @@ static int owner_idle(struct tmm_proc *p)
  * A processor's one queued thread is left to its owner while the owner keeps
  * switching (Go's runnext): a thread that creates a thread and joins it runs
  * it next itself, and stealing it would only move both across CPUs, the
- * joiner's wake-up with them.  Thief @w takes it once it saw the owner's
- * tick stand still for STEAL_GRACE_NS (the owner runs something long, or is
- * stuck in a system call), and at once when the owner is idle.
+ * joiner's wake-up with them.  Thief @w takes it once it saw that same
+ * thread wait there, and the owner's tick stand still, for STEAL_GRACE_NS
+ * (the owner runs something long, or is stuck in a system call), and at
+ * once when the owner is idle.  The same thread: a thread that creates
+ * threads in a loop without switching puts a new one in the slot at each
+ * create, which pushes the one before into the queue, where thieves take it
+ * under the queue's lock; taking each from the slot instead cost a
+ * membarrier (an interrupt of the owner's CPU) per thread, a quarter of
+ * the CPU time of creating a million threads.
  */
 static int lone_thread_stealable(struct tmm_worker *w, struct tmm_proc *victim)
 {
+	struct tmm_thread *lone;
 	uint64_t tick, now;
 
 	if (owner_idle(victim))
 		return 1;
 	tick = __atomic_load_n(&victim->tick, __ATOMIC_ACQUIRE);
+	lone = __atomic_load_n(&victim->next, __ATOMIC_RELAXED);
+	if (!lone)
+		lone = __atomic_load_n(&victim->last, __ATOMIC_RELAXED);
 	now = tmm_clock_ns();
 
-	if (w->grace_proc != victim || w->grace_tick != tick) {
+	if (w->grace_proc != victim || w->grace_tick != tick || w->grace_lone != lone) {
 		w->grace_proc = victim;
 		w->grace_tick = tick;
+		w->grace_lone = lone;
 		w->grace_since = now;
 		return 0;
 	}

@@ -57,8 +57,9 @@ struct tmm_worker {
 	struct tmm_thread *joiner; /* woken by the exiting thread it runs, which switches to it */
 	unsigned int direct_left;  /* switches before the next one through g0 */
 	int fair_pick;		   /* g0's next pick is the periodic one */
-	/* lone_thread_stealable (sched_user.c): whose tick it saw, which, since when */
+	/* lone_thread_stealable (sched_user.c): whose tick and lone thread it saw, since when */
 	struct tmm_proc *grace_proc;
+	struct tmm_thread *grace_lone;
 	uint64_t grace_tick, grace_since;
 	struct tmm_thread *handback; /* a thread only this worker may run (tmm_fini's main) */
 	uint64_t clock;		     /* the last switch's time, 0 once stale (after idling) */
