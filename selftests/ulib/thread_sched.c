@@ -226,6 +226,31 @@ TEST_F(rt, lone_thread_runs_beside_a_creator_that_never_switches)
 	ASSERT_EQ(0, tmm_join(t, NULL));
 }
 
+/*
+ * The same after a create+join loop, where the owner ran every new thread
+ * itself and M:N stops waking idle workers for such lone threads: the
+ * monitor still wakes one for a thread left behind a creator that computes.
+ */
+TEST_F(rt, lone_thread_runs_beside_a_creator_that_stops_switching_after_create_join)
+{
+	const char *kthreads = getenv("TMM_KTHREADS");
+	uint64_t deadline;
+	tmm_thread_t *t;
+
+	if (one_processor() || (!kthreads && sysconf(_SC_NPROCESSORS_ONLN) < 2))
+		SKIP(return, "one processor: the thread waits for main by design");
+	for (int i = 0; i < 20000; i++) {
+		ASSERT_EQ(0, tmm_create(&t, NULL, nothing, NULL));
+		ASSERT_EQ(0, tmm_join(t, NULL));
+	}
+	deadline = now_ns() + 2000 * MS;
+	ASSERT_EQ(0, tmm_create(&t, NULL, note_ran, NULL));
+	while (!__atomic_load_n(&lone_ran, __ATOMIC_ACQUIRE) && now_ns() < deadline)
+		; /* no tmm call: main's processor never switches */
+	EXPECT_EQ(1, __atomic_load_n(&lone_ran, __ATOMIC_ACQUIRE));
+	ASSERT_EQ(0, tmm_join(t, NULL));
+}
+
 static int partner_stop;
 static long partner_yields;
 

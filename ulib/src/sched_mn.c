@@ -9,7 +9,8 @@
  * so CPU-bound threads spread over every core, and otherwise sleep on a
  * futex, after up to SPIN_NS of looking for work while another worker runs
  * threads (one spinner at a time, sched_user.c).  A thread made runnable
- * wakes an idle worker unless one spins.  A processor's one queued thread
+ * wakes an idle worker unless one spins (or, for a lone created thread, unless
+ * idle workers found such threads run by their owners).  A processor's one queued thread
  * is left to its owner while the owner keeps switching (sched_user.c), so an
  * idle worker may sleep beside it: the monitor wakes one when work has
  * waited behind a thread running HANDOFF_AFTER without a switch.

@@ -35,7 +35,8 @@
  * keeps switching (lone_thread_stealable).  A worker with nothing to run
  * sleeps on a futex, no longer than the nearest timer; making a thread
  * runnable wakes an idle worker (its own processor's first, for locality,
- * else any, which will steal).  The idle
+ * else any, which will steal), but not for a lone created thread once idle
+ * workers found such threads run by their owners (lone_left_to_owner).  The idle
  * wait is one function (worker_idle): an I/O poller plugs in there by waiting
  * in epoll_wait with the same timeout and an eventfd in place of the futex.
  * A yield with nothing else queued on its processor (nor globally) returns
@@ -551,9 +552,27 @@ static int lone_thread_stealable(struct tmm_worker *w, struct tmm_proc *victim)
 		w->grace_tick = tick;
 		w->grace_lone = lone;
 		w->grace_since = now;
+		w->saw_lone = 1;
 		return 0;
 	}
-	return now - w->grace_since >= STEAL_GRACE_NS;
+	if (now - w->grace_since < STEAL_GRACE_NS) {
+		w->saw_lone = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Whether waking an idle worker for a lone thread is futile: set when a
+ * spinning worker gave up having seen only lone threads that their owners ran
+ * before the grace let it take them (a create+join loop: each wake-up cost the
+ * creator a futex system call, and made its create+join a quarter slower
+ * on two kernel threads than on one), cleared when a thief takes work.
+ */
+static void lone_wakes_note(int futile)
+{
+	if (__atomic_load_n(&tmm_us.lone_wakes_futile, __ATOMIC_RELAXED) != futile)
+		__atomic_store_n(&tmm_us.lone_wakes_futile, futile, __ATOMIC_RELAXED);
 }
 
 /* Fenced: the thread in @slot, unless it is bound (another thief may race us for it). */
@@ -622,8 +641,10 @@ static struct tmm_thread *steal(struct tmm_worker *w, struct tmm_proc *p)
 		struct tmm_proc *victim = &tmm_us.procs[(start + i) % tmm_us.nprocs];
 		struct tmm_thread *t;
 
-		if (victim != p && (t = steal_from(w, p, victim)))
+		if (victim != p && (t = steal_from(w, p, victim))) {
+			lone_wakes_note(0);
 			return t;
+		}
 	}
 	return 0;
 }
@@ -704,6 +725,19 @@ static void bound_push(struct tmm_proc *p, struct tmm_thread *t)
  * caller's processor's queue if it has one (on top with @top), else the
  * global one.
  */
+/*
+ * Whether the thread just put on top of @p (@top) is its only one, in its
+ * owner's slot, and idle workers woken for such threads found them run by
+ * their owners (lone_wakes_note): then nobody is woken.  Should the owner go
+ * on running something long or block instead, the monitor wakes an idle
+ * worker once the thread has waited HANDOFF_AFTER behind it (sched_mn.c).
+ */
+static int lone_left_to_owner(struct tmm_proc *p, int top)
+{
+	return top && p && __atomic_load_n(&tmm_us.lone_wakes_futile, __ATOMIC_RELAXED) &&
+	       !unbound_len(p);
+}
+
 static void make_ready(struct tmm_thread *t, int top)
 {
 	struct tmm_worker *w = current_worker(), *home = t->home;
@@ -735,7 +769,7 @@ static void make_ready(struct tmm_thread *t, int top)
 	 * (Under M:N even with one processor the caller's may have been handed
 	 * to another worker, which may be asleep.)
 	 */
-	if (!(w && !tmm_monitor_kick))
+	if (!(w && !tmm_monitor_kick) && !lone_left_to_owner(p, top))
 		wake_idle(p);
 }
 
@@ -1018,6 +1052,7 @@ static struct tmm_thread *spin_for_work(struct tmm_worker *w)
 	    !__atomic_compare_exchange_n(&tmm_us.nspinning, &none, 1, 0, __ATOMIC_SEQ_CST,
 					 __ATOMIC_RELAXED))
 		return 0;
+	w->saw_lone = 0;
 	until = tmm_clock_ns() + SPIN_NS;
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) &&
 	       !__atomic_load_n(&w->handback, __ATOMIC_ACQUIRE) &&
@@ -1029,6 +1064,8 @@ static struct tmm_thread *spin_for_work(struct tmm_worker *w)
 	__atomic_fetch_sub(&tmm_us.nspinning, 1, __ATOMIC_SEQ_CST);
 	if (t)
 		wake_idle(0);
+	else if (w->saw_lone)
+		lone_wakes_note(1);
 	return t;
 }
 

@@ -57,16 +57,17 @@ struct tmm_worker {
 	struct tmm_thread *joiner; /* woken by the exiting thread it runs, which switches to it */
 	unsigned int direct_left;  /* switches before the next one through g0 */
 	int fair_pick;		   /* g0's next pick is the periodic one */
+	int saw_lone;		   /* spin_for_work: it saw a lone thread left to its owner */
 	/* lone_thread_stealable (sched_user.c): whose tick and lone thread it saw, since when */
 	struct tmm_proc *grace_proc;
 	struct tmm_thread *grace_lone;
 	uint64_t grace_tick, grace_since;
 	struct tmm_thread *handback; /* a thread only this worker may run (tmm_fini's main) */
 	uint64_t clock;		     /* the last switch's time, 0 once stale (after idling) */
-	int *errno_loc;		     /* its kernel thread's errno, which each thread's is swapped into */
-	int wake;		     /* futex word */
-	int sleeping;		     /* idle with a processor, atomic */
-	int spare;		     /* waiting for a processor on the spare list */
+	int *errno_loc; /* its kernel thread's errno, which each thread's is swapped into */
+	int wake;	/* futex word */
+	int sleeping;	/* idle with a processor, atomic */
+	int spare;	/* waiting for a processor on the spare list */
 	int stop;
 	int started; /* futex word: its kernel thread reached the scheduler */
 	int done;    /* futex word: its kernel thread left the scheduler */
@@ -87,6 +88,7 @@ struct tmm_user_sched {
 	unsigned int nworkers;
 	unsigned int nsleeping; /* idle workers holding a processor, atomic */
 	unsigned int nspinning; /* M:N: workers looking for work before sleeping (0 or 1), atomic */
+	int lone_wakes_futile;	/* M:N: a lone thread wakes nobody (lone_left_to_owner), atomic */
 	/* the global run queue: threads made runnable by a worker without a processor */
 	struct tmm_spin global_lock;
 	struct tmm_thread *global_head, *global_tail;
