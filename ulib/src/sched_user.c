@@ -1035,6 +1035,29 @@ static int own_work_arrived(struct tmm_worker *w)
 }
 
 /*
+ * M:N, nothing to run and not the spinner: a worker whose processor has
+ * threads bound to it still watches its own queue for up to SPIN_NS, as
+ * only it may run them once another worker wakes them.  Two bound threads
+ * handing a mutex back and forth each go idle at every step, often while
+ * the other worker still counts as the spinner; asleep, a worker took tens
+ * of microseconds to wake on the test machine, which made such a handoff
+ * 7 times as slow in whole runs (tools/bench relay).  Its own queue only:
+ * no look at the lines other workers write.
+ */
+static void watch_own_queue(struct tmm_worker *w)
+{
+	struct tmm_proc *p = w->proc;
+	uint64_t until;
+
+	if (!p || !__atomic_load_n(&p->bound_threads, __ATOMIC_RELAXED))
+		return;
+	until = tmm_clock_ns() + SPIN_NS;
+	while (!own_work_arrived(w) && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) &&
+	       tmm_clock_ns() < until)
+		__builtin_ia32_pause();
+}
+
+/*
  * M:N, nothing to run: look again for up to SPIN_NS before sleeping, one
  * worker at a time and only while another worker runs threads (Go's
  * spinning M).  While one spins, wake_idle wakes nobody: creating a thread
@@ -1047,11 +1070,14 @@ static struct tmm_thread *spin_for_work(struct tmm_worker *w)
 	unsigned int none = 0;
 	uint64_t now, until;
 
-	if (!tmm_monitor_kick ||
-	    __atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST) + 1 >= tmm_us.nprocs ||
-	    !__atomic_compare_exchange_n(&tmm_us.nspinning, &none, 1, 0, __ATOMIC_SEQ_CST,
-					 __ATOMIC_RELAXED))
+	if (!tmm_monitor_kick)
 		return 0;
+	if (__atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST) + 1 >= tmm_us.nprocs ||
+	    !__atomic_compare_exchange_n(&tmm_us.nspinning, &none, 1, 0, __ATOMIC_SEQ_CST,
+					 __ATOMIC_RELAXED)) {
+		watch_own_queue(w);
+		return 0;
+	}
 	w->saw_lone = 0;
 	until = tmm_clock_ns() + SPIN_NS;
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) &&
@@ -1290,6 +1316,14 @@ int tmm_user_start(unsigned int nprocs)
 
 static void switch_away(struct tmm_thread *self, enum tmm_request req);
 
+/* The count of threads bound to processor @bound - 1 (0: none) moves by @delta. */
+static void bound_threads_add(unsigned int bound, int delta)
+{
+	if (bound)
+		__atomic_fetch_add(&tmm_us.procs[bound - 1].bound_threads, (unsigned int)delta,
+				   __ATOMIC_RELAXED);
+}
+
 /* Called by main in tmm_fini: come home to the first worker, stop the others. */
 void tmm_user_stop(void)
 {
@@ -1300,6 +1334,7 @@ void tmm_user_stop(void)
 	if (current_worker() != tmm_us.first)
 		switch_away(self, TMM_REQ_HOME);
 	self->home = 0;
+	bound_threads_add(self->bound, -1);
 	self->bound = 0; /* the processors go */
 	if (tmm_monitor_stop)
 		tmm_monitor_stop();
@@ -1476,6 +1511,7 @@ void tmm_user_yield(struct tmm_thread *self)
 
 void tmm_user_exit(struct tmm_thread *self)
 {
+	bound_threads_add(self->bound, -1);
 	switch_away(self, TMM_REQ_EXIT);
 	abort(); /* never resumed */
 }
@@ -1527,7 +1563,9 @@ int tmm_user_bind(struct tmm_thread *self, int processor)
 
 	if (!w || !tmm_us.shared)
 		return 0;
+	bound_threads_add(self->bound, -1);
 	self->bound = processor < 0 ? 0 : (unsigned int)processor + 1;
+	bound_threads_add(self->bound, 1);
 	if (self->bound && w->proc != &tmm_us.procs[processor])
 		switch_away(self, TMM_REQ_MOVE);
 	return 0;

@@ -31,7 +31,8 @@ struct tmm_proc {
 	unsigned int id __attribute__((aligned(64)));
 	uint64_t status; /* owner id << 2 | PROC_*, atomic */
 	struct tmm_worker *owner;
-	unsigned int bound_len; /* of len, threads bound here (in the FIFO), atomic reads */
+	unsigned int bound_len;	    /* of len, threads bound here (in the FIFO), atomic reads */
+	unsigned int bound_threads; /* live threads bound here, queued or not, atomic */
 
 	int slot_busy __attribute__((aligned(64))); /* the owner is in a slot section, atomic */
 	int slot_fence; /* how many kernel threads keep the owner out of the slots, atomic */
