@@ -1525,6 +1525,20 @@ void tmm_user_want_poller(void)
 	}
 }
 
+int tmm_user_work_queued(uint64_t until)
+{
+	unsigned int i;
+
+	if (__atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE) ||
+	    tmm_timers_next(&tmm_user_timers) <= until)
+		return 1;
+	for (i = 0; i < tmm_us.nprocs; i++)
+		if (__atomic_load_n(&tmm_us.procs[i].len, __ATOMIC_ACQUIRE) ||
+		    slots_taken(&tmm_us.procs[i]))
+			return 1;
+	return 0;
+}
+
 void tmm_user_wake_thief(void)
 {
 	wake_idle(0);

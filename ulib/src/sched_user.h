@@ -116,6 +116,8 @@ struct tmm_worker *tmm_worker_spawn(struct tmm_proc *proc, int *err);
 void tmm_worker_wake(struct tmm_worker *w);
 /* Whether queued work is waiting that no idle worker will pick up. */
 int tmm_proc_work_waiting(struct tmm_proc *p, uint64_t now);
+/* Whether a thread waits in any run queue, or a timer falls due by @until (tmm_now_ns). */
+int tmm_user_work_queued(uint64_t until);
 /* Gives @p (taken from its stuck worker) to a spare worker, starting one if needed. */
 int tmm_proc_hand_over(struct tmm_proc *p, uint64_t taken_from);
 
