@@ -9,11 +9,12 @@
  * so CPU-bound threads spread over every core, and otherwise sleep on a
  * futex, after up to SPIN_NS of looking for work while another worker runs
  * threads (one spinner at a time, sched_user.c).  A thread made runnable
- * wakes an idle worker unless one spins (or, for a lone created thread, unless
- * idle workers found such threads run by their owners).  A processor's one queued thread
- * is left to its owner while the owner keeps switching (sched_user.c), so an
- * idle worker may sleep beside it: the monitor wakes one when work has
- * waited behind a thread running HANDOFF_AFTER without a switch.
+ * wakes an idle worker unless one spins (or, for a lone created thread,
+ * unless idle workers found such threads run by their owners).  A
+ * processor's one queued thread is left to its owner while the owner keeps
+ * switching (sched_user.c), so an idle worker may sleep beside it: the
+ * monitor wakes one when work has waited behind a thread running
+ * HANDOFF_AFTER without a switch.
  *
  * The monitor (Go's sysmon) is one more kernel thread that never runs tmm
  * threads.  While some worker runs a thread it looks at each processor every
@@ -44,11 +45,11 @@
  * was an idle one) plus the monitor's own wake-up delay, and about 40 us
  * right after a hand-off (320 us as the ceiling measured 5% less CPU per
  * request in the HTTP benchmark, but hand-offs of 670 us median, too near
- * the millisecond allowed).  A busy server pays at most about 6,000 wake-ups a second and
- * few /proc reads: a write() on loopback that runs the receiver's TCP
- * processing inline must last a whole period to be looked at, a worker
- * preempted by another program costs one read, and a long computation one
- * read, then a clock read per look.  When no worker runs a thread the
+ * the millisecond allowed).  A busy server pays at most about 6,000
+ * wake-ups a second and few /proc reads: a write() on loopback that runs
+ * the receiver's TCP processing inline must last a whole period to be
+ * looked at, a worker preempted by another program costs one read, and a
+ * long computation one read, then a clock read per look.  When no worker runs a thread the
  * monitor sleeps on a futex until one does (tmm_monitor_kick), so an idle
  * process has no thread waking up periodically.
  *

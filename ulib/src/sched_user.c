@@ -36,9 +36,10 @@
  * sleeps on a futex, no longer than the nearest timer; making a thread
  * runnable wakes an idle worker (its own processor's first, for locality,
  * else any, which will steal), but not for a lone created thread once idle
- * workers found such threads run by their owners (lone_left_to_owner).  The idle
- * wait is one function (worker_idle): an I/O poller plugs in there by waiting
- * in epoll_wait with the same timeout and an eventfd in place of the futex.
+ * workers found such threads run by their owners (lone_left_to_owner).  The
+ * idle wait is one function (worker_idle): an I/O poller plugs in there by
+ * waiting in epoll_wait with the same timeout and an eventfd in place of the
+ * futex.
  * A yield with nothing else queued on its processor (nor globally) returns
  * at once, like sched_yield.  Under M:1 nobody else touches the processor's
  * queue, so it goes without its lock.
@@ -552,14 +553,11 @@ static int lone_thread_stealable(struct tmm_worker *w, struct tmm_proc *victim)
 		w->grace_tick = tick;
 		w->grace_lone = lone;
 		w->grace_since = now;
-		w->saw_lone = 1;
-		return 0;
 	}
-	if (now - w->grace_since < STEAL_GRACE_NS) {
-		w->saw_lone = 1;
-		return 0;
-	}
-	return 1;
+	if (now - w->grace_since >= STEAL_GRACE_NS)
+		return 1;
+	w->saw_lone = 1;
+	return 0;
 }
 
 /*
@@ -721,11 +719,6 @@ static void bound_push(struct tmm_proc *p, struct tmm_thread *t)
 }
 
 /*
- * Makes @t runnable: its processor's queue if it is bound to one, else the
- * caller's processor's queue if it has one (on top with @top), else the
- * global one.
- */
-/*
  * Whether the thread just put on top of @p (@top) is its only one, in its
  * owner's slot, and idle workers woken for such threads found them run by
  * their owners (lone_wakes_note): then nobody is woken.  Should the owner go
@@ -738,6 +731,11 @@ static int lone_left_to_owner(struct tmm_proc *p, int top)
 	       !unbound_len(p);
 }
 
+/*
+ * Makes @t runnable: its processor's queue if it is bound to one, else the
+ * caller's processor's queue if it has one (on top with @top), else the
+ * global one.
+ */
 static void make_ready(struct tmm_thread *t, int top)
 {
 	struct tmm_worker *w = current_worker(), *home = t->home;
@@ -1245,9 +1243,15 @@ int tmm_proc_hand_over(struct tmm_proc *p, uint64_t taken_from)
 	return err;
 }
 
+/* Whether a thread waits on @p: in its queue (bound ones too) or its slots. */
+static int proc_queued(struct tmm_proc *p)
+{
+	return __atomic_load_n(&p->len, __ATOMIC_ACQUIRE) || slots_taken(p);
+}
+
 int tmm_proc_work_waiting(struct tmm_proc *p, uint64_t now)
 {
-	if (__atomic_load_n(&p->len, __ATOMIC_ACQUIRE) || slots_taken(p))
+	if (proc_queued(p))
 		return 1;
 	if (__atomic_load_n(&tmm_us.nsleeping, __ATOMIC_SEQ_CST))
 		return 0; /* an idle worker will take global work, timers and others' queues */
@@ -1533,8 +1537,7 @@ int tmm_user_work_queued(uint64_t until)
 	    tmm_timers_next(&tmm_user_timers) <= until)
 		return 1;
 	for (i = 0; i < tmm_us.nprocs; i++)
-		if (__atomic_load_n(&tmm_us.procs[i].len, __ATOMIC_ACQUIRE) ||
-		    slots_taken(&tmm_us.procs[i]))
+		if (proc_queued(&tmm_us.procs[i]))
 			return 1;
 	return 0;
 }
