@@ -291,7 +291,11 @@ TEST_F(rt, yield_partner_runs_beside_a_thread_that_stops_switching)
 }
 
 #if defined(__x86_64__)
-/* The SSE control register: its rounding mode is part of a thread's state. */
+/*
+ * The SSE control register and the x87 control word: their rounding modes
+ * are part of a thread's state.  A switch reloads them only where the two
+ * threads' differ, so threads here differ in one, the other, both or none.
+ */
 static unsigned int get_mxcsr(void)
 {
 	unsigned int v;
@@ -305,21 +309,42 @@ static void set_mxcsr(unsigned int v)
 	__asm__ volatile("ldmxcsr %0" : : "m"(v));
 }
 
+static unsigned short get_x87_cw(void)
+{
+	unsigned short v;
+
+	__asm__ volatile("fnstcw %0" : "=m"(v));
+	return v;
+}
+
+static void set_x87_cw(unsigned short v)
+{
+	__asm__ volatile("fldcw %0" : : "m"(v));
+}
+
 #define MXCSR_ROUNDING 0x6000u
 #define MXCSR_ROUND_UP 0x4000u
+#define X87_ROUNDING 0x0c00u
+#define X87_ROUND_DOWN 0x0400u
+#define CHANGE_MXCSR 1
+#define CHANGE_X87 2
 
-/* Counts the yields after which the control register was not what this thread set. */
-static void *keep_mxcsr(void *arg)
+/* Counts the yields after which a control register was not what this thread set. */
+static void *keep_fp_control(void *arg)
 {
-	unsigned int mine = get_mxcsr();
-	intptr_t changed = 0;
+	intptr_t change = (intptr_t)arg, changed = 0;
+	unsigned int mxcsr = get_mxcsr();
+	unsigned short cw = get_x87_cw();
 
-	if (arg)
-		mine = (mine & ~MXCSR_ROUNDING) | MXCSR_ROUND_UP;
-	set_mxcsr(mine);
+	if (change & CHANGE_MXCSR)
+		mxcsr = (mxcsr & ~MXCSR_ROUNDING) | MXCSR_ROUND_UP;
+	if (change & CHANGE_X87)
+		cw = (unsigned short)((cw & ~X87_ROUNDING) | X87_ROUND_DOWN);
+	set_mxcsr(mxcsr);
+	set_x87_cw(cw);
 	for (int i = 0; i < 500; i++) {
 		tmm_yield();
-		changed += get_mxcsr() != mine;
+		changed += get_mxcsr() != mxcsr || get_x87_cw() != cw;
 	}
 	return (void *)changed;
 }
@@ -327,16 +352,20 @@ static void *keep_mxcsr(void *arg)
 TEST_F(rt, floating_point_control_stays_with_its_thread)
 {
 	unsigned int main_mxcsr = get_mxcsr();
-	tmm_thread_t *t[6];
+	unsigned short main_cw = get_x87_cw();
+	/* In turn, neighbours differ in the x87 word only, then in the MXCSR only. */
+	static const intptr_t order[] = { 0, CHANGE_X87, CHANGE_X87 | CHANGE_MXCSR, CHANGE_MXCSR };
+	tmm_thread_t *t[8];
 	void *changed;
 
-	for (intptr_t i = 0; i < 6; i++)
-		ASSERT_EQ(0, tmm_create(&t[i], NULL, keep_mxcsr, (void *)(i % 2)));
-	for (int i = 0; i < 6; i++) {
+	for (intptr_t i = 0; i < 8; i++)
+		ASSERT_EQ(0, tmm_create(&t[i], NULL, keep_fp_control, (void *)order[i % 4]));
+	for (int i = 0; i < 8; i++) {
 		ASSERT_EQ(0, tmm_join(t[i], &changed));
 		EXPECT_EQ(0, (intptr_t)changed) TH_LOG("thread %d", i);
 	}
 	EXPECT_EQ(main_mxcsr, get_mxcsr());
+	EXPECT_EQ(main_cw, get_x87_cw());
 }
 #endif
 
