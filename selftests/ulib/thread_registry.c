@@ -184,4 +184,51 @@ TEST_F(rt, enumerate_is_safe_while_threads_exit)
 	EXPECT_GT(sum, 0u);
 }
 
+static int stop_walking;
+
+static void *walk_registry(void *arg)
+{
+	while (!__atomic_load_n(&stop_walking, __ATOMIC_ACQUIRE)) {
+		if (tmm_enumerate(read_names, arg))
+			return (void *)1;
+		tmm_yield();
+	}
+	return NULL;
+}
+
+static void *yield_a_few(void *arg)
+{
+	for (intptr_t i = 0; i < (intptr_t)arg; i++)
+		tmm_yield();
+	return arg;
+}
+
+/*
+ * A joined thread is gone from the registry by the time its join returns,
+ * however the join went (parked or not, the exit switching straight to its
+ * joiner or through the scheduler), while another thread walks the registry
+ * taking references on the exiting ones.
+ */
+TEST_F(rt, joined_thread_is_not_live_when_join_returns)
+{
+	tmm_thread_t *walker, *t;
+	size_t sum = 0, live;
+	void *ret;
+
+	__atomic_store_n(&stop_walking, 0, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, tmm_create(&walker, NULL, walk_registry, &sum));
+	for (intptr_t i = 0; i < 5000; i++) {
+		ASSERT_EQ(0, tmm_create(&t, NULL, yield_a_few, (void *)(i % 4)));
+		ASSERT_EQ(0, tmm_join(t, &ret));
+		ASSERT_EQ(i % 4, (intptr_t)ret);
+		live = tmm_active_count();
+		ASSERT_EQ(2u, live) TH_LOG("after join %ld", (long)i);
+	}
+	__atomic_store_n(&stop_walking, 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, tmm_join(walker, &ret));
+	EXPECT_EQ(NULL, ret);
+	EXPECT_GT(sum, 0u);
+	EXPECT_EQ(1u, tmm_active_count());
+}
+
 TEST_HARNESS_MAIN

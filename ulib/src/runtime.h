@@ -70,6 +70,7 @@ struct tmm_thread {
 	/* join: join_lock guards detached, joined, exited, joiner */
 	struct tmm_spin join_lock;
 	struct tmm_joiner *joiner; /* parked in tmm_join (one at most), given the result at exit */
+	int joiner_stays; /* atomic: the joiner is a plain tmm_join's, gone only once served */
 	int detached;
 	int joined;
 	int exited; /* atomic: the joiner reads it without the lock between parks */
@@ -112,6 +113,7 @@ struct tmm_thread {
 
 	/* registry of live threads (thread.c): its shard's list */
 	int shard;
+	int unregister_at_end; /* left for tmm_thread_terminated (tmm_thread_finish says when) */
 	struct tmm_thread *all_prev, *all_next;
 	struct tmm_thread *free_next;
 };
@@ -129,6 +131,12 @@ struct tmm_sched {
 		    enum tmm_wait why);
 	/* A parked thread was granted its wake-up: make it run again. */
 	void (*wake)(struct tmm_thread *t);
+	/*
+	 * Optional.  On an exiting thread's stack, after tmm_thread_finish's
+	 * join steps: wakes @t, its joiner, so that @t runs only once the exit
+	 * ended (tmm_thread_terminated ran); 0, and nothing done, if it cannot.
+	 */
+	int (*hand_joiner)(struct tmm_thread *t);
 	void (*yield)(struct tmm_thread *self);
 	/* Ends the calling thread after thread.c's exit steps. */
 	void (*exit)(struct tmm_thread *self) __attribute__((noreturn));

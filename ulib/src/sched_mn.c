@@ -460,6 +460,7 @@ const struct tmm_sched tmm_sched_mn = {
     .spawn = tmm_user_spawn,
     .park = tmm_user_park,
     .wake = tmm_user_wake,
+    .hand_joiner = tmm_user_hand_joiner,
     .yield = tmm_user_yield,
     .exit = tmm_user_exit,
     .nprocessors = tmm_user_nprocessors,

@@ -791,7 +791,7 @@ static int arm_timer(struct tmm_thread *t, uint64_t deadline)
  * once nothing runs on @prev's stack any more.  The request is read before
  * on_cpu is cleared: from then on another worker may run a queued @prev.
  */
-static void finish_switch(struct tmm_thread *prev)
+static void finish_switch(struct tmm_worker *w, struct tmm_thread *prev)
 {
 	int req = prev->request;
 
@@ -801,6 +801,11 @@ static void finish_switch(struct tmm_thread *prev)
 		prev->stack = 0;
 		prev->guard_lo = prev->guard_hi = 0;
 		tmm_thread_terminated(prev);
+		if (w->joiner) {
+			/* Handed to an exit that went through g0 (switch_away). */
+			make_ready(w->joiner, 1);
+			w->joiner = 0;
+		}
 		return;
 	}
 	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
@@ -814,14 +819,14 @@ static void finish_switch(struct tmm_thread *prev)
  * The common case of finish_switch inline: a thread that yielded to a queued
  * one or parked has nothing left to finish but on_cpu.
  */
-static inline void finish_switch_fast(struct tmm_thread *prev)
+static inline void finish_switch_fast(struct tmm_worker *w, struct tmm_thread *prev)
 {
 	int req = prev->request;
 
 	if (req == TMM_REQ_NONE || req == TMM_REQ_PARK)
 		__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
 	else
-		finish_switch(prev);
+		finish_switch(w, prev);
 }
 
 /* First thing a context does once it runs again on @w (or for the first time). */
@@ -831,7 +836,7 @@ static void switched_in(struct tmm_worker *w)
 
 	if (prev) {
 		w->prev = 0;
-		finish_switch_fast(prev);
+		finish_switch_fast(w, prev);
 	}
 }
 
@@ -1437,12 +1442,14 @@ static void switch_away(struct tmm_thread *self, enum tmm_request req)
 	struct tmm_thread *next = 0;
 
 	if (w->joiner) {
-		/* The exit's joiner, woken by tmm_thread_finish (tmm_user_wake). */
-		next = w->joiner;
-		w->joiner = 0;
-		if (!p) {
-			make_ready(next, 1);
-			next = 0;
+		/*
+		 * The exit's joiner, woken by tmm_thread_finish (tmm_user_wake,
+		 * tmm_user_hand_joiner).  Through g0, finish_switch queues it
+		 * once the exit ended.
+		 */
+		if (p) {
+			next = w->joiner;
+			w->joiner = 0;
 		}
 	} else if (p) {
 		next = req == TMM_REQ_YIELD ? proc_swap(w, p, self) : proc_pop(w, p, 0);
@@ -1500,12 +1507,24 @@ void tmm_user_wake(struct tmm_thread *t)
 	struct tmm_worker *w = current_worker();
 	struct tmm_thread *waker = w ? w->cur : 0;
 
-	if (waker && waker->exited && !w->joiner && !t->home &&
-	    __builtin_expect(!t->bound || &tmm_us.procs[t->bound - 1] == w->proc, 1)) {
-		w->joiner = t;
-		return;
-	}
-	make_ready(t, 0);
+	if (!(waker && waker->exited && tmm_user_hand_joiner(t)))
+		make_ready(t, 0);
+}
+
+/*
+ * The exit switches to @t after its end (finish_switch runs
+ * tmm_thread_terminated first), whichever way it goes: straight, or through
+ * g0, which queues @t only then.
+ */
+int tmm_user_hand_joiner(struct tmm_thread *t)
+{
+	struct tmm_worker *w = current_worker();
+
+	if (!w || w->joiner || t->home ||
+	    __builtin_expect(t->bound && &tmm_us.procs[t->bound - 1] != w->proc, 0))
+		return 0;
+	w->joiner = t;
+	return 1;
 }
 
 void tmm_user_yield(struct tmm_thread *self)

@@ -105,6 +105,7 @@ int tmm_user_spawn(struct tmm_thread *t);
 int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadline,
 		  enum tmm_wait why);
 void tmm_user_wake(struct tmm_thread *t);
+int tmm_user_hand_joiner(struct tmm_thread *t);
 void tmm_user_yield(struct tmm_thread *self);
 void tmm_user_exit(struct tmm_thread *self) __attribute__((noreturn));
 unsigned int tmm_user_nprocessors(void);

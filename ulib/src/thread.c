@@ -14,7 +14,9 @@
  * name and registration together); an exit takes the lock of the shard its
  * thread is registered in twice: out of the registry before its joiner is
  * woken, and once it terminated, out of the count tmm_fini waits for and,
- * with the last reference, back into that shard's pool.  Ids come to a shard
+ * with the last reference, back into that shard's pool.  Where a parked
+ * joiner runs only after the exit ended (user-level threads), both happen
+ * in the second (tmm_thread_finish).  Ids come to a shard
  * ID_BLOCK at a time (next_id_locked).  Each shard counts its live non-daemon threads
  * under its lock; while tmm_fini waits, the exit that brings a count to zero
  * takes tmm_rt.reg.lock and wakes it (waiting on tmm_rt.reg) if all counts
@@ -110,6 +112,7 @@ static void record_recycle(struct tmm_thread *t)
 	t->is_main = 0;
 	t->retval = 0;
 	t->joiner = 0;
+	t->joiner_stays = 0;
 	t->joined = 0;
 	t->exited = 0;
 	t->waiting = TMM_WAIT_NONE;
@@ -176,6 +179,7 @@ static void record_init(struct shard *sh, struct tmm_thread *t, const struct tmm
 	t->generation = tmm_generation;
 	t->state = TMM_NEW;
 	t->timer_idx = -1;
+	t->unregister_at_end = 0;
 	t->detached = attr ? !!attr->detached : 0;
 	t->daemon = attr ? !!attr->daemon : 0;
 	t->refs = t->detached ? 1 : 2; /* detached: nobody will join */
@@ -307,12 +311,9 @@ static struct tmm_thread *thread_new(const struct tmm_attr *attr)
 	return t;
 }
 
-/* Out of the registry (the shard it was registered in). */
-static void unregister(struct tmm_thread *t)
+/* @sh, the shard @t is registered in, locked: out of the registry. */
+static void unregister_locked(struct shard *sh, struct tmm_thread *t)
 {
-	struct shard *sh = &shards[t->shard];
-
-	tmm_spin_lock(&sh->lock);
 	if (t->all_prev)
 		t->all_prev->all_next = t->all_next;
 	else
@@ -320,7 +321,22 @@ static void unregister(struct tmm_thread *t)
 	if (t->all_next)
 		t->all_next->all_prev = t->all_prev;
 	__atomic_store_n(&sh->live, sh->live - 1, __ATOMIC_RELAXED);
+}
+
+static void unregister(struct tmm_thread *t)
+{
+	struct shard *sh = &shards[t->shard];
+
+	tmm_spin_lock(&sh->lock);
+	unregister_locked(sh, t);
 	tmm_spin_unlock(&sh->lock);
+}
+
+/* Terminated, as its state says only once it is no longer live. */
+static void leave_registry(struct tmm_thread *t)
+{
+	unregister(t);
+	tmm_thread_set_state(t, TMM_TERMINATED);
 }
 
 /* ---- the end of a thread --------------------------------------------------- */
@@ -381,6 +397,7 @@ void tmm_thread_terminated(struct tmm_thread *t)
 	struct tmm_waiter *finis = 0;
 	struct shard *sh = &shards[t->shard];
 	int counted = !t->daemon && !t->is_main, last_ref, fini_may_go = 0;
+	int locked = t->unregister_at_end;
 
 	if (t->tls)
 		tmm_tls_free(t);
@@ -388,11 +405,21 @@ void tmm_thread_terminated(struct tmm_thread *t)
 		tmm_snapshot_thread_remove(t->snap);
 		t->snap = 0;
 	}
+	/* Out of the registry first: then no new reference comes (refs_drop). */
+	if (locked) {
+		tmm_spin_lock(&sh->lock);
+		unregister_locked(sh, t);
+		tmm_thread_set_state(t, TMM_TERMINATED);
+		t->unregister_at_end = 0;
+	}
 	/* With the joiner's, handed over with the result. */
 	last_ref = refs_drop(t, t->joiner ? 2 : 1);
-	/* One trip through the lock for both. */
-	if (counted || last_ref) {
+	/* One trip through the lock for all of it. */
+	if (!locked && (counted || last_ref)) {
 		tmm_spin_lock(&sh->lock);
+		locked = 1;
+	}
+	if (locked) {
 		if (counted)
 			fini_may_go = others_out_locked(sh);
 		if (last_ref)
@@ -428,16 +455,25 @@ void tmm_thread_run(struct tmm_thread *t)
  * tmm_fini still waits for it and the record stays until
  * tmm_thread_terminated drops the thread's own reference.  Woken this early,
  * the joiner is the thread a user-level exit can switch straight to.
+ *
+ * The thread is out of the registry before anyone can see it exited, so no
+ * longer live by the time a joiner returns.  With a plain joiner already
+ * parked (who alone sees it exited, and only once woken) that the scheduler
+ * runs only after the exit ended (hand_joiner), tmm_thread_terminated
+ * unregisters it instead, in the trip through the shard's lock it makes
+ * anyway: one locked instruction less per create+join.
  */
 void tmm_thread_finish(struct tmm_thread *t)
 {
 	struct tmm_joiner *joiner;
 	struct tmm_thread *woken = 0;
+	int late;
 
 	if (t->tls) /* most threads never store thread-local data */
 		tmm_tls_run_destructors(t);
-	unregister(t); /* no longer live by the time its joiner returns */
-	tmm_thread_set_state(t, TMM_TERMINATED);
+	late = tmm_rt.sched->hand_joiner && __atomic_load_n(&t->joiner_stays, __ATOMIC_ACQUIRE);
+	if (!late)
+		leave_registry(t);
 	tmm_spin_lock(&t->join_lock);
 	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
 	joiner = t->joiner;
@@ -458,6 +494,12 @@ void tmm_thread_finish(struct tmm_thread *t)
 		 * it let go of it, and nothing but this exit ends it: no park lock.
 		 */
 		tmm_thread_set_state(woken, TMM_RUNNABLE);
+		if (late && tmm_rt.sched->hand_joiner(woken)) {
+			t->unregister_at_end = 1;
+			return;
+		}
+		if (late)
+			leave_registry(t); /* before its joiner may run */
 		tmm_rt.sched->wake(woken);
 	}
 }
@@ -569,6 +611,7 @@ TMM_API int tmm_join(tmm_thread_t *t, void **retval)
 		 * neither a permit nor tmm_unpark.
 		 */
 		t->joiner = &joiner;
+		__atomic_store_n(&t->joiner_stays, 1, __ATOMIC_RELEASE);
 		tmm_rt.sched->park(self, &t->join_lock, 0, TMM_WAIT_JOIN);
 	}
 	if (retval)
