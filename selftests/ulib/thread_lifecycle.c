@@ -195,4 +195,47 @@ TEST_F(rt, threads_create_and_join_threads)
 	EXPECT_EQ(42, (intptr_t)ret);
 }
 
+static long ending;
+
+/* On processor 1 where there is one (main stays on 0): says it ends, and ends. */
+static void *end_on_processor_1(void *arg)
+{
+	if (tmm_processor_count() > 1)
+		tmm_bind_processor(1);
+	__atomic_store_n(&ending, (long)(intptr_t)arg, __ATOMIC_RELEASE);
+	return arg;
+}
+
+/*
+ * The exit and the join meet from two kernel threads, where there are two:
+ * main waits until the thread is about to end, then joins after a delay
+ * that varies, so that the join comes before, during and after the exit
+ * steps.  Each join returns the result once, and the joiner is woken only
+ * once it is parked.  (A 1:1 thread takes milliseconds to start and move.)
+ */
+TEST_F(rt, join_races_an_exit_on_another_kernel_thread)
+{
+	int one_to_one = tmm_current_model() == TMM_1TO1;
+	int concurrent = one_to_one || tmm_processor_count() > 1;
+	intptr_t rounds = one_to_one ? 2000 : 20000;
+
+	if (tmm_processor_count() > 1)
+		ASSERT_EQ(0, tmm_bind_processor(0));
+	for (intptr_t i = 0; i < rounds; i++) {
+		tmm_thread_t *t;
+		void *ret = NULL;
+
+		ASSERT_EQ(0, tmm_create(&t, NULL, end_on_processor_1, (void *)(i + 1)));
+		while (concurrent && __atomic_load_n(&ending, __ATOMIC_ACQUIRE) != i + 1)
+			;
+		for (volatile int spin = 0; spin < i % 256; spin++)
+			;
+		ASSERT_EQ(0, tmm_join(t, &ret));
+		ASSERT_EQ(i + 1, (intptr_t)ret);
+	}
+	EXPECT_EQ(1u, tmm_active_count());
+	if (tmm_processor_count() > 1)
+		EXPECT_EQ(0, tmm_bind_processor(-1));
+}
+
 TEST_HARNESS_MAIN

@@ -39,6 +39,18 @@ static inline void tmm_spin_lock(struct tmm_spin *s)
 	}
 }
 
+/*
+ * Waits until @s is free, without taking it: what its holders did before
+ * they let go of it is then visible.
+ */
+static inline void tmm_spin_wait_free(struct tmm_spin *s)
+{
+	unsigned int spins = 0;
+
+	while (__atomic_load_n(&s->locked, __ATOMIC_ACQUIRE))
+		tmm_spin_wait(&spins);
+}
+
 static inline void tmm_spin_unlock(struct tmm_spin *s)
 {
 	__atomic_store_n(&s->locked, 0, __ATOMIC_RELEASE);

@@ -16,7 +16,8 @@
  * woken, and once it terminated, out of the count tmm_fini waits for and,
  * with the last reference, back into that shard's pool.  Where a parked
  * joiner runs only after the exit ended (user-level threads), both happen
- * in the second (tmm_thread_finish).  Ids come to a shard
+ * in the second (tmm_thread_finish), and the exit does not take the join
+ * lock that a parked joiner let go of.  Ids come to a shard
  * ID_BLOCK at a time (next_id_locked).  Each shard counts its live non-daemon threads
  * under its lock; while tmm_fini waits, the exit that brings a count to zero
  * takes tmm_rt.reg.lock and wakes it (waiting on tmm_rt.reg) if all counts
@@ -467,14 +468,24 @@ void tmm_thread_finish(struct tmm_thread *t)
 {
 	struct tmm_joiner *joiner;
 	struct tmm_thread *woken = 0;
-	int late;
+	int stays, late;
 
 	if (t->tls) /* most threads never store thread-local data */
 		tmm_tls_run_destructors(t);
-	late = tmm_rt.sched->hand_joiner && __atomic_load_n(&t->joiner_stays, __ATOMIC_ACQUIRE);
+	stays = __atomic_load_n(&t->joiner_stays, __ATOMIC_ACQUIRE);
+	late = stays && tmm_rt.sched->hand_joiner;
 	if (!late)
 		leave_registry(t);
-	tmm_spin_lock(&t->join_lock);
+	/*
+	 * A plain joiner parked: nothing but this exit changes what join_lock
+	 * guards from now on (a second joiner or a detach only reads it, and
+	 * fails), so once the joiner let go of the lock, its park committed,
+	 * the lock is not needed.
+	 */
+	if (stays)
+		tmm_spin_wait_free(&t->join_lock);
+	else
+		tmm_spin_lock(&t->join_lock);
 	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
 	joiner = t->joiner;
 	if (joiner) {
@@ -483,7 +494,8 @@ void tmm_thread_finish(struct tmm_thread *t)
 		if (joiner->timed)
 			joiner->taken = 1;
 	}
-	tmm_spin_unlock(&t->join_lock);
+	if (!stays)
+		tmm_spin_unlock(&t->join_lock);
 	if (woken && joiner->timed) {
 		/* A plain park with a timer (tmm_join_timeout): unpark, as a waitq does. */
 		__atomic_store_n(&joiner->served, 1, __ATOMIC_RELEASE);
