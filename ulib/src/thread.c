@@ -16,8 +16,8 @@
  * woken, and once it terminated, out of the count tmm_fini waits for and,
  * with the last reference, back into that shard's pool.  Where a parked
  * joiner runs only after the exit ended (user-level threads), both happen
- * in the second (tmm_thread_finish), and the exit does not take the join
- * lock that a parked joiner let go of.  Ids come to a shard
+ * in the second (tmm_thread_finish).  Nor does an exit take the join lock
+ * that a parked plain joiner let go of.  Ids come to a shard
  * ID_BLOCK at a time (next_id_locked).  Each shard counts its live non-daemon threads
  * under its lock; while tmm_fini waits, the exit that brings a count to zero
  * takes tmm_rt.reg.lock and wakes it (waiting on tmm_rt.reg) if all counts
