@@ -67,7 +67,10 @@ struct tmm_thread {
 	void *arg;
 	void *retval;
 
-	/* join: join_lock guards detached, joined, exited, joiner */
+	/*
+	 * join: join_lock guards detached, joined, exited, joiner; once a plain
+	 * joiner is parked the exit alone writes them, without it (thread.c)
+	 */
 	struct tmm_spin join_lock;
 	struct tmm_joiner *joiner; /* parked in tmm_join (one at most), given the result at exit */
 	int joiner_stays; /* atomic: the joiner is a plain tmm_join's, gone only once served */
