@@ -70,6 +70,23 @@ summarise() {
 	}' "$raw" >"$res"
 }
 
+# ", 21 of yield, create and mutex": the workloads that run more than once a
+# round (all of them the same number of times, runs_per_round).
+more_runs_note() {
+	local w per=1 names=()
+	for w in "${WORKLOADS[@]}"; do
+		if (($(runs_per_round "$w") > 1)); then
+			per=$(runs_per_round "$w")
+			names+=("$w")
+		fi
+	done
+	((${#names[@]})) || return 0
+	local list=${names[*]}
+	list=${list// /, }
+	((${#names[@]} > 1)) && list="${list%, *} and ${list##*, }"
+	echo ", $(($1 * per)) of $list"
+}
+
 # The Markdown report: the machine, one table per workload and metric, the
 # systems that did not run and why, and the targets.
 write_markdown() {
@@ -81,7 +98,7 @@ write_markdown() {
 			"$ncpus CPUs (nproc), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
 			"Linux $(uname -r)."
 		echo "tmm at commit ${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}." \
-			"Median of $nruns interleaved runs${mode:+ (quick sizes)}, with min–max." \
+			"Median of $nruns interleaved runs${mode:+ (quick sizes)}$(more_runs_note "$nruns"), with min–max." \
 			"Other processes used $others% of the machine's CPU time during the run" \
 			"(load average before: $load0; the benchmark's own threads raise it, $load1 at the end)."
 		echo "Ratios: how many times better tmm is than that system (above 1: tmm wins," \
@@ -92,7 +109,7 @@ write_markdown() {
 			echo "### $w"
 			echo
 			describe_of "$w"
-			markdown_tables "$w" "$res" "$failed" "$nruns"
+			markdown_tables "$w" "$res" "$failed" $((nruns * $(runs_per_round "$w")))
 		done
 		echo
 		check_targets "$res" "${res%/*}/runs.csv"

@@ -98,6 +98,18 @@ timeout_of() {
 	if [[ $1 == "$live_large_id" && -z $quick_mode ]]; then echo $((3 * t)); else echo "$t"; fi
 }
 
+# How many runs of a workload each round makes.  Three for the workloads
+# whose runs last a fraction of a second: this machine's speed changes from
+# one moment to the next (the bare switch took 5.2 to 7.7 ns in twelve runs
+# in a row), and their runs are cheap, so more of them steady the medians
+# and per-round ratios at a cost of about three minutes.
+runs_per_round() {
+	case $1 in
+	yield | create | mutex) echo 3 ;;
+	*) echo 1 ;;
+	esac
+}
+
 # The systems that run a workload, in report order.
 systems_of() {
 	case $1 in
