@@ -1,7 +1,8 @@
 // tmm_mutex_t: ownership rules, every error return, recursion, timed locking
 // (waiters that give up leave the mutex intact), exact counts when many
-// threads contend, and strict alternation when two threads hand mutexes to
-// each other across processors.
+// threads contend, strict alternation when two threads hand mutexes to each
+// other across processors, and a waiter that spins rather than parks while
+// the holder runs on another kernel thread.
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -334,6 +335,91 @@ TEST_F(rt, mutexes_handed_around_a_ring_alternate_strictly)
 	EXPECT_EQ(0, mismatches);
 	for (int i = 0; i < 3; i++)
 		EXPECT_EQ(0, tmm_mutex_destroy(&relay.ring[i]));
+}
+
+/*
+ * A waiter whose mutex is held by a thread running on another kernel thread
+ * spins for it a little rather than parking.  The holder keeps the mutex for
+ * SPIN_HOLD_NS after the waiter announced it is about to lock, watching the
+ * waiter's state: a waiter that parked at once would be seen BLOCKED in
+ * nearly every round, one that spins (for up to 10 us) in nearly none.
+ */
+#define SPIN_ROUNDS 200
+#define SPIN_HOLD_NS 2000u
+
+static struct {
+	tmm_mutex_t m;
+	tmm_thread_t *waiter;
+	int held, trying, done; /* the round each has reached */
+	int blocked_rounds;
+} spin;
+
+static int spin_bind(intptr_t processor)
+{
+	return tmm_bind_processor((int)processor) || tmm_current_processor() != (int)processor;
+}
+
+static void spin_until(int *round, int value)
+{
+	while (__atomic_load_n(round, __ATOMIC_ACQUIRE) != value)
+		;
+}
+
+static void *spin_holder(void *processor)
+{
+	if (spin_bind((intptr_t)processor))
+		return (void *)1;
+	for (int i = 1; i <= SPIN_ROUNDS; i++) {
+		uint64_t from;
+		int blocked = 0;
+
+		if (tmm_mutex_lock(&spin.m))
+			return (void *)2;
+		__atomic_store_n(&spin.held, i, __ATOMIC_RELEASE);
+		spin_until(&spin.trying, i);
+		from = now_ns();
+		while (now_ns() - from < SPIN_HOLD_NS)
+			blocked |= tmm_thread_state(spin.waiter) == TMM_BLOCKED;
+		spin.blocked_rounds += blocked;
+		if (tmm_mutex_unlock(&spin.m))
+			return (void *)3;
+		spin_until(&spin.done, i);
+	}
+	return NULL;
+}
+
+static void *spin_waiter(void *processor)
+{
+	if (spin_bind((intptr_t)processor))
+		return (void *)1;
+	for (int i = 1; i <= SPIN_ROUNDS; i++) {
+		spin_until(&spin.held, i);
+		__atomic_store_n(&spin.trying, i, __ATOMIC_RELEASE);
+		if (tmm_mutex_lock(&spin.m) || tmm_mutex_unlock(&spin.m))
+			return (void *)2;
+		__atomic_store_n(&spin.done, i, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+TEST_F(rt, a_waiter_spins_while_the_holder_runs_on_another_kernel_thread)
+{
+	tmm_thread_t *holder;
+	void *ret;
+
+	if (one_processor() || tmm_processor_count() < 2)
+		SKIP(return, "the holder and the waiter need two processors");
+	memset(&spin, 0, sizeof(spin));
+	ASSERT_EQ(0, tmm_mutex_init(&spin.m, 0));
+	ASSERT_EQ(0, tmm_create(&spin.waiter, NULL, spin_waiter, (void *)1));
+	ASSERT_EQ(0, tmm_create(&holder, NULL, spin_holder, (void *)0));
+	ASSERT_EQ(0, tmm_join(holder, &ret));
+	EXPECT_EQ(NULL, ret);
+	ASSERT_EQ(0, tmm_join(spin.waiter, &ret));
+	EXPECT_EQ(NULL, ret);
+	EXPECT_LE(spin.blocked_rounds, SPIN_ROUNDS / 4)
+	TH_LOG("the waiter parked in %d of %d rounds", spin.blocked_rounds, SPIN_ROUNDS);
+	EXPECT_EQ(0, tmm_mutex_destroy(&spin.m));
 }
 
 TEST_F(rt, contended_recursive_counter_ends_exact)

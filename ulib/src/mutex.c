@@ -13,6 +13,15 @@
  * "lock convoy".  So unlock frees the mutex and wakes one waiter, which
  * competes for it like a newcomer.
  *
+ * Why a short spin before queueing (adaptive, as Solaris's adaptive
+ * mutexes, glibc's PTHREAD_MUTEX_ADAPTIVE_NP and Go's sync.Mutex): while
+ * the owner runs on another kernel thread its critical section usually ends
+ * sooner than a park and a wake-up would take (a futex wake-up costs
+ * microseconds, tens on a virtual machine).  So a waiter polls the mutex
+ * for up to MUTEX_SPIN_NS, and only while the owner is not parked itself
+ * and the waiter's scheduler says that spinning keeps no one else from
+ * running (never under M:1).
+ *
  * Why a hand-off mode: pure barging can starve a waiter forever.  A waiter
  * that has been waiting longer than MUTEX_STARVE_NS (as in Go's sync.Mutex)
  * sets HANDOFF; from then on unlock gives the mutex to the queue's head in
@@ -36,6 +45,8 @@ enum {
 };
 
 #define MUTEX_STARVE_NS 1000000ull /* 1 ms */
+#define MUTEX_SPIN_NS 10000ull	   /* 10 us */
+#define MUTEX_SPIN_CLOCK_EVERY 16  /* polls between clock reads */
 
 /* tmm_waiter.result: set by the waiter before parking, then by unlock. */
 enum { WAITER_PATIENT = 0, WAITER_STARVING = 1, WAITER_HANDED = 2 };
@@ -86,6 +97,42 @@ static int mutex_acquire_or_announce(tmm_mutex_t *m, int starving)
 }
 
 /*
+ * Polls the mutex while its owner is not parked itself, for MUTEX_SPIN_NS
+ * at most (and not past @deadline, 0: none): 1 with it taken, 0 to queue
+ * instead (the owner waits for something, the queue's head is owed the
+ * mutex, spinning would keep a thread from running, or time is up).  An
+ * owner woken but not running yet counts as running: it will be soon, and
+ * parking then would make the next handoff a wake-up too.
+ */
+static int mutex_spin(tmm_mutex_t *m, uint64_t deadline)
+{
+	uint64_t until = 0;
+	unsigned int polls;
+
+	for (polls = 0;; polls++) {
+		unsigned int s = __atomic_load_n(&m->state, __ATOMIC_RELAXED);
+		struct tmm_thread *owner = mutex_owner(m);
+
+		if (s & MUTEX_HANDOFF)
+			return 0;
+		if (!(s & MUTEX_LOCKED) && mutex_try_acquire(m))
+			return 1;
+		if (owner && tmm_thread_state(owner) == TMM_BLOCKED)
+			return 0;
+		if (!polls) {
+			if (!tmm_may_spin())
+				return 0;
+			until = tmm_now_ns() + MUTEX_SPIN_NS;
+			if (deadline && deadline < until)
+				until = deadline;
+		} else if (!(polls % MUTEX_SPIN_CLOCK_EVERY) && tmm_now_ns() >= until) {
+			return 0;
+		}
+		__builtin_ia32_pause();
+	}
+}
+
+/*
  * Waits for the mutex until @deadline (0: none): 0 with it held, else
  * ETIMEDOUT (or the park's own error) with the caller out of the queue.  A
  * waiter that leaves this way may leave CONTENDED set, and HANDOFF if it was
@@ -97,6 +144,8 @@ static int mutex_lock_slow(tmm_mutex_t *m, uint64_t deadline)
 	uint64_t start = tmm_now_ns();
 	int starving = 0;
 
+	if (mutex_spin(m, deadline))
+		return 0;
 	for (;;) {
 		struct tmm_waiter w = {.result = starving ? WAITER_STARVING : WAITER_PATIENT};
 		int rc;

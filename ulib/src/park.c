@@ -87,6 +87,11 @@ TMM_API int tmm_park(struct tmm_spin *lock, uint64_t deadline_ns)
 	return tmm_rt.sched->park(self, lock, deadline_ns, TMM_WAIT_PARK);
 }
 
+int tmm_may_spin(void)
+{
+	return tmm_rt.started && tmm_rt.sched->may_spin && tmm_rt.sched->may_spin();
+}
+
 /*
  * Commits the park of @t, which is about to switch away (the user-level
  * schedulers keep it from being resumed before it has) or, under 1:1, to

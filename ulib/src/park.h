@@ -52,6 +52,14 @@ int tmm_park(struct tmm_spin *lock, uint64_t deadline_ns);
  */
 void tmm_unpark(struct tmm_thread *thread);
 
+/*
+ * Whether the calling thread may spin a little for what a thread on another
+ * kernel thread is about to release, rather than park: its scheduler says
+ * that thread can run meanwhile and nothing else waits for the caller's CPU
+ * (never under M:1).
+ */
+int tmm_may_spin(void);
+
 /* CLOCK_MONOTONIC now, in nanoseconds. */
 uint64_t tmm_now_ns(void);
 

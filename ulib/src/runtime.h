@@ -141,6 +141,13 @@ struct tmm_sched {
 	 */
 	int (*hand_joiner)(struct tmm_thread *t);
 	void (*yield)(struct tmm_thread *self);
+	/*
+	 * Optional.  Whether the calling thread may spin a little for what a
+	 * thread on another kernel thread is about to release, rather than
+	 * park: only where that thread can run meanwhile and nothing else
+	 * waits for the caller's CPU (mutex.c).  Left out: never.
+	 */
+	int (*may_spin)(void);
 	/* Ends the calling thread after thread.c's exit steps. */
 	void (*exit)(struct tmm_thread *self) __attribute__((noreturn));
 	/* Processors (processor.c): how many, the caller's, binding the caller. */

@@ -154,6 +154,12 @@ static unsigned int kt_nprocessors(void)
 	return (unsigned int)CPU_COUNT(&process_cpus);
 }
 
+/* With a second CPU the holder may run while the caller spins. */
+static int kt_may_spin(void)
+{
+	return kt_nprocessors() > 1;
+}
+
 static int kt_processor(void)
 {
 	int cpu = sched_getcpu(), i, index = 0;
@@ -208,6 +214,7 @@ const struct tmm_sched tmm_sched_1to1 = {
     .park = kt_park,
     .wake = kt_wake,
     .yield = kt_yield,
+    .may_spin = kt_may_spin,
     .exit = kt_exit,
     .nprocessors = kt_nprocessors,
     .processor = kt_processor,

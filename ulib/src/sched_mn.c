@@ -467,6 +467,7 @@ const struct tmm_sched tmm_sched_mn = {
     .wake = tmm_user_wake,
     .hand_joiner = tmm_user_hand_joiner,
     .yield = tmm_user_yield,
+    .may_spin = tmm_user_may_spin,
     .exit = tmm_user_exit,
     .nprocessors = tmm_user_nprocessors,
     .processor = tmm_user_processor,

@@ -1532,6 +1532,21 @@ void tmm_user_yield(struct tmm_thread *self)
 	switch_away(self, TMM_REQ_YIELD);
 }
 
+/*
+ * Under M:N, while nothing else waits on the caller's processor nor in the
+ * global queue: spinning then keeps no thread from running.  With one
+ * processor nobody else runs meanwhile, as under M:1 (which leaves the op
+ * out).
+ */
+int tmm_user_may_spin(void)
+{
+	struct tmm_worker *w = current_worker();
+	struct tmm_proc *p = w ? __atomic_load_n(&w->proc, __ATOMIC_ACQUIRE) : 0;
+
+	return p && tmm_us.nprocs > 1 && !proc_queued(p) &&
+	       !__atomic_load_n(&tmm_us.global_len, __ATOMIC_ACQUIRE);
+}
+
 void tmm_user_exit(struct tmm_thread *self)
 {
 	bound_threads_add(self->bound, -1);

@@ -107,6 +107,7 @@ int tmm_user_park(struct tmm_thread *self, struct tmm_spin *lock, uint64_t deadl
 void tmm_user_wake(struct tmm_thread *t);
 int tmm_user_hand_joiner(struct tmm_thread *t);
 void tmm_user_yield(struct tmm_thread *self);
+int tmm_user_may_spin(void);
 void tmm_user_exit(struct tmm_thread *self) __attribute__((noreturn));
 unsigned int tmm_user_nprocessors(void);
 int tmm_user_processor(void);
