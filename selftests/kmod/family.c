@@ -63,7 +63,8 @@ TEST_F(genl, hello_answers_version)
 
 	ASSERT_GT(self->family, 0);
 	nl_socket_modify_cb(self->sock, NL_CB_VALID, NL_CB_CUSTOM, on_version, &version);
-	ASSERT_LE(0, genl_send_simple(self->sock, self->family, TMM_CMD_HELLO, TMM_GENL_VERSION, 0));
+	ASSERT_LE(0,
+		  genl_send_simple(self->sock, self->family, TMM_CMD_HELLO, TMM_GENL_VERSION, 0));
 	ASSERT_LE(0, nl_recvmsgs_default(self->sock));
 	EXPECT_EQ(TMM_GENL_VERSION, (int)version);
 }

@@ -7,7 +7,14 @@
 #include "helpers.h"
 #include "kselftest_harness.h"
 
-enum { BAD_ARGS = 2, NO_MODULE = 3, NO_FAMILY = 4, NO_PERMISSION = 5, NO_PROCESS = 6, NOT_TRACKED = 8 };
+enum {
+	BAD_ARGS = 2,
+	NO_MODULE = 3,
+	NO_FAMILY = 4,
+	NO_PERMISSION = 5,
+	NO_PROCESS = 6,
+	NOT_TRACKED = 8
+};
 
 TEST(help_for_every_command)
 {

@@ -165,7 +165,8 @@ TEST_F(rt, timed_joins_racing_exits_lose_nothing)
 		int rc;
 
 		ASSERT_EQ(0, tmm_create(&t, NULL, short_life, (void *)i));
-		while ((rc = tmm_join_timeout(t, &ret, (uint64_t)(1 + i % 5) * MS / 20)) == ETIMEDOUT)
+		while ((rc = tmm_join_timeout(t, &ret, (uint64_t)(1 + i % 5) * MS / 20)) ==
+		       ETIMEDOUT)
 			timeouts++;
 		ASSERT_EQ(0, rc);
 		ASSERT_EQ((void *)(i + 1), ret);

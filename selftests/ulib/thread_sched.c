@@ -354,7 +354,7 @@ TEST_F(rt, floating_point_control_stays_with_its_thread)
 	unsigned int main_mxcsr = get_mxcsr();
 	unsigned short main_cw = get_x87_cw();
 	/* In turn, neighbours differ in the x87 word only, then in the MXCSR only. */
-	static const intptr_t order[] = { 0, CHANGE_X87, CHANGE_X87 | CHANGE_MXCSR, CHANGE_MXCSR };
+	static const intptr_t order[] = {0, CHANGE_X87, CHANGE_X87 | CHANGE_MXCSR, CHANGE_MXCSR};
 	tmm_thread_t *t[8];
 	void *changed;
 

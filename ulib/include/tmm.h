@@ -70,12 +70,11 @@ typedef struct tmm_thread tmm_thread_t;
 struct tmm_attr {
 	const char *name;  /* copied; NULL: "thread-N" */
 	size_t stack_size; /* 0: the default; at least 16 KiB */
-	int detached;      /* nobody will join it */
-	int daemon;        /* tmm_fini does not wait for it */
+	int detached;	   /* nobody will join it */
+	int daemon;	   /* tmm_fini does not wait for it */
 };
 
-int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void *(*fn)(void *),
-	       void *arg);
+int tmm_create(tmm_thread_t **thread, const struct tmm_attr *attr, void *(*fn)(void *), void *arg);
 int tmm_join(tmm_thread_t *thread, void **retval);
 /* ETIMEDOUT after @timeout_ns (0: at once unless it ended); the thread stays joinable. */
 int tmm_join_timeout(tmm_thread_t *thread, void **retval, uint64_t timeout_ns);
@@ -107,7 +106,7 @@ int tmm_enumerate(int (*fn)(tmm_thread_t *thread, void *arg), void *arg);
  * Threads start unbound, whoever creates them.
  */
 unsigned int tmm_processor_count(void); /* 0 before tmm_init */
-int tmm_current_processor(void);        /* the caller's; -1 when it has none */
+int tmm_current_processor(void);	/* the caller's; -1 when it has none */
 /* Binds the caller to @processor (-1: unbinds) and moves it there; EINVAL out of range. */
 int tmm_bind_processor(int processor);
 
@@ -139,7 +138,7 @@ struct tmm_waitq {
 
 typedef struct tmm_mutex {
 	unsigned int magic;
-	unsigned int state;       /* locked / contended / hand-off bits */
+	unsigned int state;	  /* locked / contended / hand-off bits */
 	struct tmm_waitq waiters; /* threads parked in lock */
 	tmm_thread_t *owner;
 	unsigned int depth; /* extra recursive holds */
@@ -178,8 +177,8 @@ typedef struct tmm_rwlock {
 	struct tmm_waitq waiters; /* readers and writers, one FIFO */
 	tmm_thread_t *writer;
 	struct tmm_rwlock_reader *readers; /* who holds it for reading (heap) */
-	unsigned int nreaders;             /* entries in use */
-	unsigned int reserved;             /* entries promised to holders and queued readers */
+	unsigned int nreaders;		   /* entries in use */
+	unsigned int reserved;		   /* entries promised to holders and queued readers */
 	unsigned int capacity;
 } tmm_rwlock_t;
 
@@ -190,16 +189,19 @@ typedef struct tmm_once {
 } tmm_once_t;
 
 #define TMM_MUTEX_RECURSIVE 1
+/* Each braced initializer on one line, not four. */
+/* clang-format off */
 #define TMM_MUTEX_INITIALIZER {.magic = TMM_MAGIC_MUTEX}
 #define TMM_ONCE_INIT {.done = 0, .lock = TMM_MUTEX_INITIALIZER}
 #define TMM_COND_INITIALIZER {.magic = TMM_MAGIC_COND}
+/* clang-format on */
 #define TMM_BARRIER_SERIAL_THREAD (-1)
 
 /* ---- Mutex ---------------------------------------------------------------------- */
 
 int tmm_mutex_init(tmm_mutex_t *m, int flags); /* flags: 0 or TMM_MUTEX_RECURSIVE */
 int tmm_mutex_lock(tmm_mutex_t *m);
-int tmm_mutex_trylock(tmm_mutex_t *m); /* EBUSY */
+int tmm_mutex_trylock(tmm_mutex_t *m);			      /* EBUSY */
 int tmm_mutex_timedlock(tmm_mutex_t *m, uint64_t timeout_ns); /* ETIMEDOUT */
 int tmm_mutex_unlock(tmm_mutex_t *m);  /* EPERM if the caller does not own it */
 int tmm_mutex_destroy(tmm_mutex_t *m); /* EBUSY if locked */
@@ -267,7 +269,7 @@ int tmm_chan_create(tmm_chan_t **ch, size_t elem_size, size_t capacity); /* 0: r
 int tmm_chan_send(tmm_chan_t *ch, const void *elem);
 int tmm_chan_recv(tmm_chan_t *ch, void *elem);
 int tmm_chan_trysend(tmm_chan_t *ch, const void *elem); /* EAGAIN */
-int tmm_chan_tryrecv(tmm_chan_t *ch, void *elem);       /* EAGAIN */
+int tmm_chan_tryrecv(tmm_chan_t *ch, void *elem);	/* EAGAIN */
 int tmm_chan_timedsend(tmm_chan_t *ch, const void *elem, uint64_t timeout_ns);
 int tmm_chan_timedrecv(tmm_chan_t *ch, void *elem, uint64_t timeout_ns);
 /* After close, send is EPIPE; recv drains what is buffered, then EPIPE. */

@@ -41,22 +41,22 @@ enum tmm_snap_role {
 };
 
 struct tmm_snap_header {
-	uint64_t magic;		  /* TMM_SNAP_MAGIC */
-	uint32_t version;	  /* TMM_SNAP_VERSION */
-	uint32_t header_size;	  /* sizeof(struct tmm_snap_header) */
-	uint32_t kthread_size;	  /* sizeof(struct tmm_snap_kthread) */
-	uint32_t thread_size;	  /* sizeof(struct tmm_snap_thread) */
+	uint64_t magic;		   /* TMM_SNAP_MAGIC */
+	uint32_t version;	   /* TMM_SNAP_VERSION */
+	uint32_t header_size;	   /* sizeof(struct tmm_snap_header) */
+	uint32_t kthread_size;	   /* sizeof(struct tmm_snap_kthread) */
+	uint32_t thread_size;	   /* sizeof(struct tmm_snap_thread) */
 	uint32_t kthread_capacity; /* records at kthreads_offset */
 	uint32_t thread_capacity;  /* records at threads_offset */
-	uint64_t kthreads_offset; /* from the start of the snapshot */
+	uint64_t kthreads_offset;  /* from the start of the snapshot */
 	uint64_t threads_offset;
-	uint64_t total_size;	  /* bytes the writer made valid */
-	uint64_t generation;	  /* odd while the tables are being changed */
+	uint64_t total_size; /* bytes the writer made valid */
+	uint64_t generation; /* odd while the tables are being changed */
 	int32_t pid;
-	uint32_t model;		  /* enum tmm_model */
-	uint32_t kthreads_max;	  /* M:N: N; M:1: 1; 1:1: 0 (unbounded) */
+	uint32_t model;	       /* enum tmm_model */
+	uint32_t kthreads_max; /* M:N: N; M:1: 1; 1:1: 0 (unbounded) */
 	uint32_t pad;
-	uint64_t start_ns;	  /* CLOCK_MONOTONIC at tmm_init */
+	uint64_t start_ns; /* CLOCK_MONOTONIC at tmm_init */
 };
 
 struct tmm_snap_kthread {
