@@ -343,15 +343,23 @@ TEST_F(rt, mutexes_handed_around_a_ring_alternate_strictly)
  * SPIN_HOLD_NS after the waiter announced it is about to lock, watching the
  * waiter's state: a waiter that parked at once would be seen BLOCKED in
  * nearly every round, one that spins (for up to 10 us) in nearly none.
+ *
+ * Only rounds the machine left alone are judged: where the holder let go
+ * within SPIN_JUDGED_NS of the waiter's announcement.  On a loaded machine
+ * the holder's kernel thread may lose its CPU for milliseconds in the
+ * middle of a round, and a waiter then rightly gives up spinning and parks.
  */
 #define SPIN_ROUNDS 200
+#define SPIN_ROUNDS_MAX 5000
 #define SPIN_HOLD_NS 2000u
+#define SPIN_JUDGED_NS 8000u
 
 static struct {
 	tmm_mutex_t m;
 	tmm_thread_t *waiter;
 	int held, trying, done; /* the round each has reached */
-	int blocked_rounds;
+	uint64_t trying_at;	/* when the waiter announced this round */
+	int judged, blocked_rounds, rounds;
 } spin;
 
 static int spin_bind(intptr_t processor)
@@ -365,13 +373,19 @@ static void spin_until(int *round, int value)
 		;
 }
 
+static int spin_over(void)
+{
+	return __atomic_load_n(&spin.judged, __ATOMIC_ACQUIRE) >= SPIN_ROUNDS ||
+	       __atomic_load_n(&spin.rounds, __ATOMIC_ACQUIRE) >= SPIN_ROUNDS_MAX;
+}
+
 static void *spin_holder(void *processor)
 {
 	if (spin_bind((intptr_t)processor))
 		return (void *)1;
-	for (int i = 1; i <= SPIN_ROUNDS; i++) {
+	for (int i = 1; !spin_over(); i++) {
 		uint64_t from;
-		int blocked = 0;
+		int blocked = 0, judged;
 
 		if (tmm_mutex_lock(&spin.m))
 			return (void *)2;
@@ -380,11 +394,16 @@ static void *spin_holder(void *processor)
 		from = now_ns();
 		while (now_ns() - from < SPIN_HOLD_NS)
 			blocked |= tmm_thread_state(spin.waiter) == TMM_BLOCKED;
-		spin.blocked_rounds += blocked;
+		judged = now_ns() - spin.trying_at <= SPIN_JUDGED_NS;
 		if (tmm_mutex_unlock(&spin.m))
 			return (void *)3;
 		spin_until(&spin.done, i);
+		spin.blocked_rounds += judged && blocked;
+		__atomic_store_n(&spin.judged, spin.judged + judged, __ATOMIC_RELEASE);
+		__atomic_store_n(&spin.rounds, i, __ATOMIC_RELEASE);
 	}
+	/* -1: no more rounds. */
+	__atomic_store_n(&spin.held, -1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -392,14 +411,19 @@ static void *spin_waiter(void *processor)
 {
 	if (spin_bind((intptr_t)processor))
 		return (void *)1;
-	for (int i = 1; i <= SPIN_ROUNDS; i++) {
-		spin_until(&spin.held, i);
+	for (int i = 1;; i++) {
+		int held;
+
+		while ((held = __atomic_load_n(&spin.held, __ATOMIC_ACQUIRE)) != i && held != -1)
+			;
+		if (held == -1)
+			return NULL;
+		spin.trying_at = now_ns();
 		__atomic_store_n(&spin.trying, i, __ATOMIC_RELEASE);
 		if (tmm_mutex_lock(&spin.m) || tmm_mutex_unlock(&spin.m))
 			return (void *)2;
 		__atomic_store_n(&spin.done, i, __ATOMIC_RELEASE);
 	}
-	return NULL;
 }
 
 TEST_F(rt, a_waiter_spins_while_the_holder_runs_on_another_kernel_thread)
@@ -417,8 +441,13 @@ TEST_F(rt, a_waiter_spins_while_the_holder_runs_on_another_kernel_thread)
 	EXPECT_EQ(NULL, ret);
 	ASSERT_EQ(0, tmm_join(spin.waiter, &ret));
 	EXPECT_EQ(NULL, ret);
-	EXPECT_LE(spin.blocked_rounds, SPIN_ROUNDS / 4)
-	TH_LOG("the waiter parked in %d of %d rounds", spin.blocked_rounds, SPIN_ROUNDS);
+	if (spin.judged < SPIN_ROUNDS / 4)
+		SKIP(goto out, "the machine disturbed all but %d of %d rounds", spin.judged,
+		     spin.rounds);
+	EXPECT_LE(spin.blocked_rounds, spin.judged / 4)
+	TH_LOG("the waiter parked in %d of %d judged rounds (%d rounds in all)",
+	       spin.blocked_rounds, spin.judged, spin.rounds);
+out:
 	EXPECT_EQ(0, tmm_mutex_destroy(&spin.m));
 }
 
