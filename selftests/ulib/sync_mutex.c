@@ -367,23 +367,20 @@ static int spin_bind(intptr_t processor)
 	return tmm_bind_processor((int)processor) || tmm_current_processor() != (int)processor;
 }
 
-static void spin_until(int *round, int value)
+/* Waits until *@round is @value or -1 (no more rounds); returns which. */
+static int spin_until(int *round, int value)
 {
-	while (__atomic_load_n(round, __ATOMIC_ACQUIRE) != value)
+	int seen;
+
+	while ((seen = __atomic_load_n(round, __ATOMIC_ACQUIRE)) != value && seen != -1)
 		;
+	return seen;
 }
 
-static int spin_over(void)
+static void *spin_rounds(void)
 {
-	return __atomic_load_n(&spin.judged, __ATOMIC_ACQUIRE) >= SPIN_ROUNDS ||
-	       __atomic_load_n(&spin.rounds, __ATOMIC_ACQUIRE) >= SPIN_ROUNDS_MAX;
-}
-
-static void *spin_holder(void *processor)
-{
-	if (spin_bind((intptr_t)processor))
-		return (void *)1;
-	for (int i = 1; !spin_over(); i++) {
+	/* Only the holder counts the rounds. */
+	for (int i = 1; spin.judged < SPIN_ROUNDS && spin.rounds < SPIN_ROUNDS_MAX; i++) {
 		uint64_t from;
 		int blocked = 0, judged;
 
@@ -399,31 +396,41 @@ static void *spin_holder(void *processor)
 			return (void *)3;
 		spin_until(&spin.done, i);
 		spin.blocked_rounds += judged && blocked;
-		__atomic_store_n(&spin.judged, spin.judged + judged, __ATOMIC_RELEASE);
-		__atomic_store_n(&spin.rounds, i, __ATOMIC_RELEASE);
+		spin.judged += judged;
+		spin.rounds = i;
 	}
-	/* -1: no more rounds. */
-	__atomic_store_n(&spin.held, -1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
-static void *spin_waiter(void *processor)
+static void *spin_holder(void *processor)
 {
-	if (spin_bind((intptr_t)processor))
-		return (void *)1;
-	for (int i = 1;; i++) {
-		int held;
+	void *ret = spin_bind((intptr_t)processor) ? (void *)1 : spin_rounds();
 
-		while ((held = __atomic_load_n(&spin.held, __ATOMIC_ACQUIRE)) != i && held != -1)
-			;
-		if (held == -1)
-			return NULL;
+	/* -1: no more rounds, also when the holder failed. */
+	__atomic_store_n(&spin.held, -1, __ATOMIC_RELEASE);
+	return ret;
+}
+
+static void *spin_tries(void)
+{
+	for (int i = 1; spin_until(&spin.held, i) == i; i++) {
 		spin.trying_at = now_ns();
 		__atomic_store_n(&spin.trying, i, __ATOMIC_RELEASE);
 		if (tmm_mutex_lock(&spin.m) || tmm_mutex_unlock(&spin.m))
 			return (void *)2;
 		__atomic_store_n(&spin.done, i, __ATOMIC_RELEASE);
 	}
+	return NULL;
+}
+
+static void *spin_waiter(void *processor)
+{
+	void *ret = spin_bind((intptr_t)processor) ? (void *)1 : spin_tries();
+
+	/* The holder waits for nothing more, also when the waiter failed. */
+	__atomic_store_n(&spin.trying, -1, __ATOMIC_RELEASE);
+	__atomic_store_n(&spin.done, -1, __ATOMIC_RELEASE);
+	return ret;
 }
 
 TEST_F(rt, a_waiter_spins_while_the_holder_runs_on_another_kernel_thread)
